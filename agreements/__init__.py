@@ -1,0 +1,1 @@
+"""Memoranda of understanding with partner institutions, and the obligations they carry."""

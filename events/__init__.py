@@ -1,0 +1,1 @@
+"""Cultural and art events: proposals, approval, invitations, reports and the calendar."""

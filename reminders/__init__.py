@@ -1,0 +1,1 @@
+"""Coordination reminders: the notification record, the rule registry and delivery."""

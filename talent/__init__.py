@@ -1,0 +1,1 @@
+"""Talent-scouting calls, public applications, jury review and the artist network."""

@@ -1,0 +1,99 @@
+"""The fixed cast every test draws on, and the CI rule that a skipped test is a failure.
+
+The cast: the secretariat officer, the Kish deputy, the Qeshm deputy, the Art
+Bureau partner, a second partner (Kanoon) and an anonymous visitor.
+"""
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    InstitutionFactory,
+    institution_user,
+    secretariat_user,
+    zone_user,
+)
+from zones_portal.models import Zone
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    skipped = terminalreporter.stats.get("skipped", [])
+    if IN_CI and skipped:
+        terminalreporter.section("skipped tests are failures in CI", red=True)
+        for report in skipped:
+            terminalreporter.line(f"{report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a test that skipped because a service or tool is missing must fail the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if IN_CI and reporter is not None and reporter.stats.get("skipped"):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def kish(db) -> Zone:
+    return Zone.objects.get(slug="kish")
+
+
+@pytest.fixture
+def qeshm(db) -> Zone:
+    return Zone.objects.get(slug="qeshm")
+
+
+@pytest.fixture
+def art_bureau(db):
+    return InstitutionFactory(
+        slug="artbureau", name_fa="حوزه هنری انقلاب اسلامی", name_en="Art Bureau of the Islamic Revolution"
+    )
+
+
+@pytest.fixture
+def kanoon(db):
+    return InstitutionFactory(slug="kanoon", name_fa="کانون پرورش فکری", name_en="Kanoon")
+
+
+@pytest.fixture
+def secretariat(db):
+    return secretariat_user(username="officer", first_name="سارا", last_name="امینی")
+
+
+@pytest.fixture
+def kish_deputy(kish):
+    return zone_user(kish, username="kish-deputy", first_name="علی", last_name="کریمی")
+
+
+@pytest.fixture
+def qeshm_deputy(qeshm):
+    return zone_user(qeshm, username="qeshm-deputy", first_name="زهرا", last_name="محمدی")
+
+
+@pytest.fixture
+def art_bureau_partner(art_bureau):
+    return institution_user(art_bureau, username="artbureau-partner")
+
+
+@pytest.fixture
+def kanoon_partner(kanoon):
+    return institution_user(kanoon, username="kanoon-partner")
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for any of the cast: ``client_for(kish_deputy)``."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

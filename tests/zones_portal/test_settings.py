@@ -1,0 +1,114 @@
+"""Settings come from the environment; production values pass Django's deployment checks."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from zones_portal.environment import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7#kq2!vB9zR4mT8wL1pN6sD3fH5jG0cY2uE8iO4aQ7rW1tZ9xV3bM6nK5lP0hJ2",
+    "ALLOWED_HOSTS": "portal.free-zones.example",
+    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
+    "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+}
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in {*PRODUCTION, "EMAIL_BACKEND"}}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "zones_portal.settings", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def read_settings(env: dict[str, str]) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'db': s.DATABASES['default'], "
+        "'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND, 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, "
+        "'ssl': s.SECURE_SSL_REDIRECT}, default=str))"
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_defaults_need_no_service(tmp_path):
+    values = read_settings({"VAR_DIR": str(tmp_path)})
+    assert values["debug"] is True
+    assert values["db"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["db"]["NAME"] == str(tmp_path / "db.sqlite3")
+    assert values["broker"] == "filesystem://"
+    assert values["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert (values["tz"], values["lang"]) == ("Asia/Tehran", "fa")
+
+
+def test_production_reads_every_service_from_the_environment():
+    values = read_settings(PRODUCTION)
+    assert values["debug"] is False
+    assert values["hosts"] == ["portal.free-zones.example"]
+    assert values["db"]["ENGINE"] == "django.db.backends.postgresql"
+    assert (values["db"]["HOST"], values["db"]["NAME"], values["db"]["CONN_MAX_AGE"]) == (
+        "db.internal",
+        "portal",
+        60,
+    )
+    assert values["broker"] == "redis://cache.internal:6379/0"
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert values["ssl"] is True
+
+
+def test_a_secret_key_is_required_when_debug_is_off():
+    result = run_python("import django; django.setup()", {**PRODUCTION, "SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("1", True), ("No", False), ("", False)])
+def test_env_bool(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG") is expected
+
+
+def test_env_bool_names_the_variable_on_a_bad_value(monkeypatch):
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="SOME_FLAG must be true or false"):
+        env_bool("SOME_FLAG")
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", "42")
+    monkeypatch.setenv("SOME_LIST", "a.example, b.example,")
+    assert env_int("SOME_NUMBER", 1) == 42
+    assert env_int("UNSET_NUMBER_FOR_TEST", 7) == 7
+    assert env_list("SOME_LIST") == ["a.example", "b.example"]
+    monkeypatch.setenv("SOME_NUMBER", "forty")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a whole number"):
+        env_int("SOME_NUMBER", 1)

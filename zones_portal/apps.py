@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ZonesPortalConfig(AppConfig):
+    name = "zones_portal"
+    verbose_name = _("Zones and people")
+
+
+class PortalAdminConfig(AdminConfig):
+    """Swaps in our admin site so that one rule decides who may use the admin."""
+
+    default_site = "zones_portal.admin_site.PortalAdminSite"

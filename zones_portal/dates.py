@@ -1,0 +1,66 @@
+"""How dates read: Solar Hijri (Jalali) with Persian digits in Persian, Gregorian in English.
+
+Every date a person reads goes through ``format_date`` (the ``when`` template
+filter wraps it), so the calendar choice is made in one place. Stored values
+stay ordinary aware datetimes; only their display changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jdatetime
+from django.utils import formats, timezone, translation
+from django.utils.translation import get_language
+
+STYLES = ("date", "datetime", "time", "weekday", "month", "short")
+
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ENGLISH_FORMATS = {
+    "date": "j M Y",
+    "datetime": "D j M Y, H:i",
+    "time": "H:i",
+    "weekday": "l j F Y",
+    "month": "F Y",
+    "short": "Y-m-d",
+}
+
+
+def persian_digits(text: str) -> str:
+    return text.translate(_PERSIAN_DIGITS)
+
+
+def uses_jalali(language: str | None = None) -> bool:
+    return (language or get_language() or "fa").startswith("fa")
+
+
+def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def format_date(value: dt.date | dt.datetime | None, style: str = "date", language: str | None = None) -> str:
+    """A date or datetime as a person reads it in ``language`` (the active one by default)."""
+    if value is None or value == "":
+        return ""
+    if style not in STYLES:
+        raise ValueError(f"Unknown date style {style!r}; use one of {', '.join(STYLES)}.")
+    value = _local(value)
+    if not uses_jalali(language):
+        with translation.override(language or get_language()):
+            return formats.date_format(value, _ENGLISH_FORMATS[style], use_l10n=False)
+    day = value.date() if isinstance(value, dt.datetime) else value
+    jalali = jdatetime.date.fromgregorian(date=day)
+    month = jdatetime.date.j_months_fa[jalali.month - 1]
+    weekday = jdatetime.date.j_weekdays_fa[jalali.weekday()]
+    clock = f"{value.hour:02d}:{value.minute:02d}" if isinstance(value, dt.datetime) else ""
+    text = {
+        "date": f"{jalali.day} {month} {jalali.year}",
+        "datetime": f"{weekday} {jalali.day} {month} {jalali.year}، {clock}".rstrip("، "),
+        "time": clock,
+        "weekday": f"{weekday} {jalali.day} {month} {jalali.year}",
+        "month": f"{month} {jalali.year}",
+        "short": f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}",
+    }[style]
+    return persian_digits(text)

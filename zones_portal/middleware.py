@@ -1,0 +1,43 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+_SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+class PortalLocaleMiddleware:
+    """Picks the language of a request: Persian first, whatever the browser says.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a
+    deputy on an English-language browser would land on English pages. Here the
+    order is: the signed-in person's saved choice, then the language cookie set
+    by the switcher, then Persian. The API follows Accept-Language, as API
+    clients expect.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = self.language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response
+
+    def language_for(self, request: HttpRequest) -> str:
+        if request.path.startswith("/api/"):
+            return translation.get_language_from_request(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language in _SUPPORTED:
+            return user.language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in _SUPPORTED:
+            return cookie
+        return settings.LANGUAGE_CODE

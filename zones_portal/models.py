@@ -1,0 +1,215 @@
+"""Zones, partner institutions, and the people who act for them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from zones_portal.fields import WebsiteField
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+def _in_active_language(persian: str, english: str) -> str:
+    """Persian where Persian is active; English otherwise, falling back to Persian when blank."""
+    if (get_language() or "fa").startswith("fa"):
+        return persian
+    return english or persian
+
+
+class User(AbstractUser):
+    """A person with an account. Their organisation is on their Membership."""
+
+    class Language(models.TextChoices):
+        PERSIAN = "fa", _("Persian")
+        ENGLISH = "en", _("English")
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.PERSIAN,
+        help_text=_("Pages and messages are shown to this person in this language."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ZoneQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> ZoneQuerySet:
+        from zones_portal import permissions
+
+        return self.filter(permissions.zones_visible_q(user))
+
+    def editable_by(self, user: User | AnonymousUser) -> ZoneQuerySet:
+        from zones_portal import permissions
+
+        return self.filter(permissions.zones_editable_q(user))
+
+
+class Zone(models.Model):
+    """A free trade-industrial zone or a special economic zone."""
+
+    class Kind(models.TextChoices):
+        FREE = "free", _("Free trade-industrial zone")
+        SPECIAL_ECONOMIC = "special", _("Special economic zone")
+
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in addresses and the API."))
+    name_fa = models.CharField(_("name in Persian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    province_fa = models.CharField(_("province in Persian"), max_length=100)
+    province_en = models.CharField(_("province in English"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.FREE)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+
+    objects = ZoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_active_language(self.name_fa, self.name_en)
+
+    @property
+    def province(self) -> str:
+        return _in_active_language(self.province_fa, self.province_en)
+
+
+class InstitutionQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> InstitutionQuerySet:
+        from zones_portal import permissions
+
+        return self.filter(permissions.institutions_visible_q(user))
+
+    def editable_by(self, user: User | AnonymousUser) -> InstitutionQuerySet:
+        from zones_portal import permissions
+
+        return self.filter(permissions.institutions_editable_q(user))
+
+
+class Institution(models.Model):
+    """A partner institution: co-organises events, signs agreements, nominates artists."""
+
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in addresses and the API."))
+    name_fa = models.CharField(_("name in Persian"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_fa"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_active_language(self.name_fa, self.name_en)
+
+
+class Membership(models.Model):
+    """Where a person belongs: the secretariat, one zone, or one institution.
+
+    Everything a person may see or change follows from this one row, read by
+    ``zones_portal.permissions``.
+    """
+
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat staff")
+        DEPUTY = "deputy", _("Zone deputy")
+        ZONE_STAFF = "zone_staff", _("Zone staff")
+        INSTITUTION = "institution", _("Institution representative")
+
+    ZONE_ROLES = (Role.DEPUTY, Role.ZONE_STAFF)
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    zone = models.ForeignKey(
+        Zone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("zone"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                name="membership_zone_roles_have_a_zone_only",
+                condition=(
+                    Q(role__in=["deputy", "zone_staff"], zone__isnull=False, institution__isnull=True)
+                    | Q(role="institution", zone__isnull=True, institution__isnull=False)
+                    | Q(role="secretariat", zone__isnull=True, institution__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        place = self.zone or self.institution
+        if place:
+            return f"{self.user} · {self.get_role_display()} · {place}"
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.role in self.ZONE_ROLES:
+            if not self.zone_id:
+                errors["zone"] = _("A zone deputy or zone staff member needs a zone.")
+            if self.institution_id:
+                errors["institution"] = _("A zone deputy or zone staff member has no institution.")
+        elif self.role == self.Role.INSTITUTION:
+            if not self.institution_id:
+                errors["institution"] = _("An institution representative needs an institution.")
+            if self.zone_id:
+                errors["zone"] = _("An institution representative has no zone.")
+        elif self.role == self.Role.SECRETARIAT:
+            if self.zone_id:
+                errors["zone"] = _("Secretariat staff belong to no single zone.")
+            if self.institution_id:
+                errors["institution"] = _("Secretariat staff belong to no institution.")
+        if errors:
+            raise ValidationError(errors)

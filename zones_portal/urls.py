@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from zones_portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("zones/<slug:slug>/", views.zone_detail, name="zone-detail"),
+    path("zones/<slug:slug>/edit/", views.zone_edit, name="zone-edit"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", views.set_language, name="set-language"),
+    path("admin/", admin.site.urls),
+]

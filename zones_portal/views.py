@@ -1,0 +1,105 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zones_portal import permissions, services
+from zones_portal.forms import ZoneContactForm
+from zones_portal.models import Institution, Membership, User, Zone
+
+
+def _people_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("role", "user__last_name", "user__username"),
+        to_attr="people",
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The secretariat sees every zone; a zone's people see their zone; a partner its institution."""
+    scope = permissions.scope_of(request.user)
+    context: dict[str, object] = {}
+    if scope.secretariat:
+        context["zones"] = Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch())
+    elif scope.zone_id is not None:
+        context["zone"] = get_object_or_404(
+            Zone.objects.prefetch_related(_people_prefetch()), pk=scope.zone_id
+        )
+        context["job"] = request.user.membership
+    elif scope.institution_id is not None:
+        context["institution"] = get_object_or_404(Institution, pk=scope.institution_id)
+    return render(request, "zones_portal/home.html", context)
+
+
+@login_required
+def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_object_or_404(
+        Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch()), slug=slug
+    )
+    return render(
+        request,
+        "zones_portal/zone_detail.html",
+        {"zone": zone, "can_change": permissions.can_change_zone(request.user, zone.pk)},
+    )
+
+
+@login_required
+def zone_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_object_or_404(Zone.objects.visible_to(request.user), slug=slug)
+    if not permissions.can_change_zone(request.user, zone.pk):
+        raise PermissionDenied(_("Only the secretariat or this zone's deputy may change its details."))
+    form = ZoneContactForm(request.POST or None, instance=zone)
+    if request.method == "POST" and form.is_valid():
+        services.update_zone_contacts(request.user, zone, **form.cleaned_data)
+        messages.success(request, _("The zone's contact details were saved."))
+        return redirect("zone-detail", slug=zone.slug)
+    return render(request, "zones_portal/zone_edit.html", {"zone": zone, "form": form})
+
+
+def _remember_language(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 60 * 60,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switches the language, remembering it on the account as well as in a cookie."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        return response
+    if request.user.is_authenticated:
+        services.set_language(request.user, language)
+    _remember_language(response, language)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """After signing in, the person's own language wins over a cookie left by someone else."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: object) -> HttpResponse:
+        response = super().form_valid(form)
+        user: User = self.request.user
+        _remember_language(response, user.language)
+        return response
