@@ -2,6 +2,7 @@
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from zones_portal.models import Zone
@@ -120,8 +121,17 @@ def test_a_bad_email_gives_a_form_error_and_saves_nothing(client_for, kish_deput
     assert Zone.objects.get(slug="kish").phone == ""
 
 
-def test_static_files_are_served_by_the_portal(client):
-    from django.contrib.staticfiles import finders
+def test_every_stylesheet_and_font_a_page_uses_is_served_by_the_portal(client_for, secretariat):
+    import re
 
-    for path in ("css/portal.css", "fonts/Vazirmatn-Regular.woff2", "fonts/Vazirmatn-Bold.woff2"):
-        assert finders.find(path), path
+    html = client_for(secretariat).get(reverse("home")).content.decode()
+    assets = re.findall(r'(?:href|src)="([^"]+\.(?:css|js|woff2))"', html)
+    assert assets, "the page links no stylesheet"
+    assert not [url for url in assets if "//" in url], "pages must not load assets from elsewhere"
+    client = Client()
+    for url in assets:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        css = b"".join(response.streaming_content).decode()
+        for font in re.findall(r'url\("\.\./([^"]+)"\)', css):
+            assert client.get(f"/static/{font}").status_code == 200, font
