@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import (
     InstitutionFactory,
@@ -35,6 +36,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """Real hashing costs a quarter-second per user; tests prove behaviour, not hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services speak the active language; tests read their messages in English.
+
+    Pages still render in Persian: the locale middleware picks the language of each request.
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:
+    """Uploads land in a folder of the test's own, never in var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def kish(db) -> Zone:
     return Zone.objects.get(slug="kish")
@@ -43,6 +66,11 @@ def kish(db) -> Zone:
 @pytest.fixture
 def qeshm(db) -> Zone:
     return Zone.objects.get(slug="qeshm")
+
+
+@pytest.fixture
+def anzali_zone(db) -> Zone:
+    return Zone.objects.get(slug="anzali")
 
 
 @pytest.fixture

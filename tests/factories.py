@@ -75,3 +75,39 @@ def institution_user(institution: Institution, **kwargs: object) -> User:
     user = UserFactory(**kwargs)
     MembershipFactory(user=user, role=Membership.Role.INSTITUTION, zone=None, institution=institution)
     return user
+
+
+def make_event(
+    host: Zone,
+    *,
+    status: str = "draft",
+    category: str = "festival",
+    starts_in_days: float = 10,
+    hours: float = 4,
+    title: str | None = None,
+    invite: tuple[Zone, ...] = (),
+    invited: bool | None = None,
+    **extra: object,
+):
+    """Test set-up: an event in any state, written directly (the services are what tests exercise)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from events.models import Event, EventCategory, Participation
+
+    start = timezone.now() + dt.timedelta(days=starts_in_days)
+    event = Event.objects.create(
+        title=title or f"رویداد {host.slug} {status} {Event.objects.count() + 1}",
+        category=EventCategory.objects.get(slug=category),
+        host_zone=host,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=hours),
+        status=status,
+        **extra,
+    )
+    if invited is None:
+        invited = status != "draft"
+    for zone in invite:
+        Participation.objects.create(event=event, zone=zone, invited_at=timezone.now() if invited else None)
+    return event

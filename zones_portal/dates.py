@@ -64,3 +64,36 @@ def format_date(value: dt.date | dt.datetime | None, style: str = "date", langua
         "short": f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}",
     }[style]
     return persian_digits(text)
+
+
+_LATIN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def latin_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII, so people may type either."""
+    return text.translate(_LATIN_DIGITS)
+
+
+def parse_date(text: str, language: str | None = None) -> dt.date:
+    """A date as a person typed it: Jalali ``1405/09/07`` in Persian, ISO ``2026-11-28`` in English.
+
+    Raises ValueError for anything that is not a real day in that calendar.
+    """
+    cleaned = latin_digits(text.strip()).replace("-", "/").replace(".", "/")
+    parts = cleaned.split("/")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        raise ValueError(text)
+    year, month, day = (int(part) for part in parts)
+    if uses_jalali(language):
+        return jdatetime.date(year, month, day).togregorian()
+    return dt.date(year, month, day)
+
+
+def input_date(value: dt.date | dt.datetime, language: str | None = None) -> str:
+    """How a date is written into a form field for editing, in the calendar the person types in."""
+    value = _local(value)
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if uses_jalali(language):
+        jalali = jdatetime.date.fromgregorian(date=day)
+        return persian_digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
+    return day.isoformat()

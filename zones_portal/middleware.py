@@ -28,7 +28,6 @@ class PortalLocaleMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
-        translation.deactivate()
         return response
 
     def language_for(self, request: HttpRequest) -> str:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
 
-def _in_active_language(persian: str, english: str) -> str:
+def in_active_language(persian: str, english: str) -> str:
     """Persian where Persian is active; English otherwise, falling back to Persian when blank."""
     if (get_language() or "fa").startswith("fa"):
         return persian
@@ -91,11 +91,11 @@ class Zone(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_active_language(self.name_fa, self.name_en)
+        return in_active_language(self.name_fa, self.name_en)
 
     @property
     def province(self) -> str:
-        return _in_active_language(self.province_fa, self.province_en)
+        return in_active_language(self.province_fa, self.province_en)
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -134,7 +134,7 @@ class Institution(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_active_language(self.name_fa, self.name_en)
+        return in_active_language(self.name_fa, self.name_en)
 
 
 class Membership(models.Model):

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from events.models import Event, Participation
     from zones_portal.models import User
 
     AnyUser = User | AnonymousUser
@@ -146,3 +147,56 @@ def institutions_editable_q(user: AnyUser | None) -> Q:
     if scope.institution_id is not None:
         return Q(pk=scope.institution_id)
     return NOTHING
+
+
+# Events -----------------------------------------------------------------------------------------
+
+# Approved and after: on the shared calendar and in the feeds, for everyone to see.
+PUBLISHED_EVENT_STATES = ("approved", "held", "reported")
+
+
+def events_visible_q(user: AnyUser | None) -> Q:
+    """Published events for all; a zone also sees what it hosts and what it was invited to; an
+    institution what it co-organises. Nobody but the host and the secretariat sees a draft."""
+    from django.apps import apps
+
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    published = Q(status__in=PUBLISHED_EVENT_STATES)
+    if scope.zone_id is not None:
+        participation = apps.get_model("events", "Participation")
+        invited = participation.objects.filter(
+            event_id=OuterRef("pk"), zone_id=scope.zone_id, invited_at__isnull=False
+        )
+        return published | Q(host_zone_id=scope.zone_id) | Q(Exists(invited))
+    if scope.institution_id is not None:
+        event = apps.get_model("events", "Event")
+        co_organised = event.co_organisers.through.objects.filter(
+            event_id=OuterRef("pk"), institution_id=scope.institution_id
+        )
+        return published | Q(Exists(co_organised))
+    return published
+
+
+def can_propose_event(user: AnyUser | None, host_zone_id: int | None) -> bool:
+    return is_secretariat(user) or acts_for_zone(user, host_zone_id)
+
+
+def can_prepare_event(user: AnyUser | None, event: Event) -> bool:
+    """Edit or submit: the host zone's people, and the secretariat on their behalf."""
+    return is_secretariat(user) or acts_for_zone(user, event.host_zone_id)
+
+
+def can_decide_event(user: AnyUser | None) -> bool:
+    """Approve, reject, cancel: the secretariat's call alone."""
+    return is_secretariat(user)
+
+
+def can_answer_invitation(user: AnyUser | None, participation: Participation) -> bool:
+    """The invited zone's people, or the secretariat recording an answer given by other means."""
+    return is_secretariat(user) or acts_for_zone(user, participation.zone_id)
+
+
+def can_report_event(user: AnyUser | None, event: Event) -> bool:
+    return is_secretariat(user) or acts_for_zone(user, event.host_zone_id)

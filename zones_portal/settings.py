@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
+    "django_countries",
+    "django_filters",
     "zones_portal.apps.ZonesPortalConfig",
     "events.apps.EventsConfig",
     "agreements.apps.AgreementsConfig",
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # lets templates/ override widget templates
 ROOT_URLCONF = "zones_portal.urls"
 WSGI_APPLICATION = "zones_portal.wsgi.application"
 
@@ -164,7 +168,9 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "events-mark-held": {"task": "events.tasks.mark_finished_events_held", "schedule": 15 * 60},
+}
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -177,6 +183,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The domain part of iCalendar UIDs: keep it fixed once feeds are published, or subscribers see duplicates.
+ICAL_UID_DOMAIN = env_str("ICAL_UID_DOMAIN", "zones-portal")
+# Absolute links in feeds and mail, where there is no request to take the host from.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 

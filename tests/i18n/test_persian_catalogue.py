@@ -40,8 +40,11 @@ def test_translations_keep_their_placeholders():
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    source = {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in catalogue()}
-    compiled = {entry.msgid: entry.msgstr or entry.msgstr_plural.get(0) for entry in polib.mofile(str(MO))}
+    def table(entries):
+        return {(entry.msgctxt, entry.msgid): entry.msgstr or entry.msgstr_plural for entry in entries}
+
+    source = table(catalogue())
+    compiled = table(polib.mofile(str(MO)))
     assert compiled == source, "Run the translation compile step: the .mo is out of date."
 
 

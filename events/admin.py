@@ -1,0 +1,334 @@
+"""The secretariat's desk for events: decide, correct, export. Every write goes through events.services."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events import services
+from events.conflicts import conflicts_for
+from events.forms import ReasonForm
+from events.models import Event, EventCategory, EventReport, Participation, StatusChange
+from zones_portal.admin_site import SecretariatAdmin, SecretariatStackedInline, SecretariatTabularInline
+from zones_portal.dates import format_date
+
+
+def approved_message(count: int) -> str:
+    return ngettext("%(count)d event approved.", "%(count)d events approved.", count) % {"count": count}
+
+
+def rejected_message(count: int) -> str:
+    return ngettext("%(count)d event rejected.", "%(count)d events rejected.", count) % {"count": count}
+
+
+def cancelled_message(count: int) -> str:
+    return ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", count) % {"count": count}
+
+
+EVENT_EDIT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "host_zone",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "expected_audience",
+)
+
+
+@admin.register(EventCategory)
+class EventCategoryAdmin(SecretariatAdmin):
+    list_display = ("name_fa", "name_en", "slug", "is_creative_industry", "is_active", "sort_order")
+    list_editable = ("sort_order", "is_active")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+class ParticipationInline(SecretariatTabularInline):
+    model = Participation
+    extra = 0
+    fields = ("zone", "answer", "note", "invited_at", "answered_at", "answered_by")
+    readonly_fields = ("answer", "note", "invited_at", "answered_at", "answered_by")
+    verbose_name = _("participating zone")
+
+
+class StatusChangeInline(SecretariatTabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EventReportInline(SecretariatStackedInline):
+    model = EventReport
+    extra = 0
+    can_delete = False
+    fields = (
+        "attendance",
+        "artists_count",
+        "outcomes",
+        "export_contracts",
+        "export_value",
+        "export_currency",
+        "buyer_countries",
+        "filed_by",
+        "filed_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = _("conflicts")
+    parameter_name = "conflict"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("overlap", _("Overlaps another approved event of its zone")),
+            ("same_week", _("Same category in another zone that week")),
+            ("any", _("Any conflict")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> QuerySet[Event]:
+        if self.value() == "overlap":
+            return queryset.filter(has_overlap=True)
+        if self.value() == "same_week":
+            return queryset.filter(has_same_week=True)
+        if self.value() == "any":
+            return queryset.filter(has_overlap=True) | queryset.filter(has_same_week=True)
+        return queryset
+
+
+@admin.register(Event)
+class EventAdmin(SecretariatAdmin):
+    list_display = ("title", "host_zone", "category", "starts", "status", "conflict_flag")
+    list_filter = (
+        "status",
+        "host_zone",
+        "category",
+        ("starts_at", admin.DateFieldListFilter),
+        ConflictFilter,
+    )
+    search_fields = ("title", "description", "venue")
+    list_select_related = ("host_zone", "category")
+    date_hierarchy = "starts_at"
+    inlines = (ParticipationInline, EventReportInline, StatusChangeInline)
+    fields = (*EVENT_EDIT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
+    readonly_fields = ("status", "status_reason", "created_by")
+    filter_horizontal = ("co_organisers",)
+    actions = ("approve_selected", "reject_selected", "cancel_selected")
+    change_form_template = "admin/events/event/change_form.html"
+    change_list_template = "admin/events/event/change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).with_conflicts()
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def starts(self, event: Event) -> str:
+        return format_date(event.starts_at, "datetime")
+
+    @admin.display(description=_("conflicts"), boolean=False)
+    def conflict_flag(self, event: Event) -> str:
+        flags = []
+        if getattr(event, "has_overlap", False):
+            flags.append(str(_("overlap")))
+        if getattr(event, "has_same_week", False):
+            flags.append(str(_("same week")))
+        return "⚠ " + "، ".join(flags) if flags else "—"
+
+    # Saving goes through the services, so the admin cannot bypass a rule.
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        data = {name: form.cleaned_data[name] for name in EVENT_EDIT_FIELDS if name in form.cleaned_data}
+        co_organisers = list(form.cleaned_data.get("co_organisers", []))
+        if change:
+            saved = services.update_event(request.user, obj, co_organisers=co_organisers, **data)
+        else:
+            saved = services.create_event(request.user, co_organisers=co_organisers, **data)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        for formset in formsets:
+            if formset.model is Participation:
+                zones = [
+                    f.cleaned_data["zone"]
+                    for f in formset.forms
+                    if f.cleaned_data and f.cleaned_data.get("zone") and not f.cleaned_data.get("DELETE")
+                ]
+                services.update_event(request.user, form.instance, participating_zones=zones)
+                # The service saved them; the admin's change message still reads these.
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        extra_context = extra_context or {}
+        if object_id:
+            event = self.get_object(request, object_id)
+            if event is not None:
+                extra_context["conflicts"] = conflicts_for(event)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # Decisions.
+
+    @admin.action(description=_("Approve the selected events"))
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._decide(
+            request, queryset, lambda event: services.approve_event(request.user, event), approved_message
+        )
+
+    @admin.action(description=_("Reject the selected events…"))
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
+        return self._with_reason(
+            request, queryset, "reject_selected", services.reject_event, rejected_message
+        )
+
+    @admin.action(description=_("Cancel the selected events…"))
+    def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
+        return self._with_reason(
+            request, queryset, "cancel_selected", services.cancel_event, cancelled_message
+        )
+
+    def _with_reason(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Event],
+        action: str,
+        service: Any,
+        done: Callable[[int], str],
+    ) -> HttpResponse | None:
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._decide(request, queryset, lambda event: service(request.user, event, reason), done)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/events/event/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Give a reason"),
+                "events": queryset,
+                "form": form,
+                "action": action,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Event], move: Any, done: Callable[[int], str]
+    ) -> None:
+        succeeded = 0
+        for event in queryset:
+            try:
+                move(event)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{event.title}: {reason}", messages.WARNING)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done(succeeded), messages.SUCCESS)
+
+    # CSV export of whatever the list shows, filters and search included.
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("export.csv", self.admin_site.admin_view(self.export_csv), name="events_event_export"),
+            *super().get_urls(),
+        ]
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        events = (
+            changelist.get_queryset(request)
+            .select_related("category", "host_zone")
+            .prefetch_related("participations__zone", "co_organisers")
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="events-{stamp}.csv"'
+        response.write("\ufeff")  # so spreadsheet programs read the Persian text as UTF-8
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                _("id"),
+                _("title"),
+                _("category"),
+                _("host zone"),
+                _("participating zones"),
+                _("co-organising institutions"),
+                _("starts"),
+                _("ends"),
+                _("status"),
+                _("reason"),
+                _("conflicts"),
+            ]
+        )
+        for event in events:
+            writer.writerow(
+                [
+                    event.pk,
+                    event.title,
+                    event.category.name,
+                    event.host_zone.name,
+                    "; ".join(
+                        f"{p.zone.name} ({p.get_answer_display()})" for p in event.participations.all()
+                    ),
+                    "; ".join(i.name for i in event.co_organisers.all()),
+                    timezone.localtime(event.starts_at).isoformat(),
+                    timezone.localtime(event.ends_at).isoformat(),
+                    event.get_status_display(),
+                    event.status_reason,
+                    self.conflict_flag(event),
+                ]
+            )
+        return response
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra_context = extra_context or {}
+        extra_context["export_url"] = reverse("admin:events_event_export") + (
+            "?" + request.GET.urlencode() if request.GET else ""
+        )
+        return super().changelist_view(request, extra_context)

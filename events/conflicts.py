@@ -1,0 +1,50 @@
+"""Clashes between events: warnings for the secretariat and the proposing zone, never blocks.
+
+Two kinds, from DOMAIN.md: two approved events of one zone that overlap in
+time; and the same category in two zones in the same (Saturday-to-Friday)
+week, since they compete for the same artists and audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str  # "overlap" or "same_week"
+    other: Event
+
+    @property
+    def message(self) -> str:
+        if self.kind == "overlap":
+            return _("Overlaps “%(title)s”, another approved event of %(zone)s.") % {
+                "title": self.other.title,
+                "zone": self.other.host_zone.name,
+            }
+        return _("“%(title)s” in %(zone)s is in the same category in the same week.") % {
+            "title": self.other.title,
+            "zone": self.other.host_zone.name,
+        }
+
+
+def conflicts_for(event: Event) -> list[Conflict]:
+    """What ``event`` would clash with among the approved events (whatever its own state)."""
+    if event.pk is None or event.status in (Event.Status.CANCELLED, Event.Status.REJECTED):
+        return []
+    approved = (
+        Event.objects.filter(status__in=Event.PUBLISHED).exclude(pk=event.pk).select_related("host_zone")
+    )
+    overlapping = approved.filter(
+        host_zone_id=event.host_zone_id, starts_at__lt=event.ends_at, ends_at__gt=event.starts_at
+    )
+    same_week = approved.filter(category_id=event.category_id, week_start=event.week_start).exclude(
+        host_zone_id=event.host_zone_id
+    )
+    return [Conflict("overlap", other) for other in overlapping] + [
+        Conflict("same_week", other) for other in same_week
+    ]

@@ -1,0 +1,49 @@
+"""One FilterSet for events, serving the dashboard's calendar and list and the API alike."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, EventCategory, Participation
+from zones_portal.models import Zone
+
+
+class EventFilter(django_filters.FilterSet):
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zone"),
+        queryset=Zone.objects.all(),
+        to_field_name="slug",
+        method="filter_zone",
+        empty_label=_("All zones"),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"),
+        queryset=EventCategory.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All categories"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
+    starts_after = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="gte", label=_("Starts after")
+    )
+    starts_before = django_filters.IsoDateTimeFilter(
+        field_name="starts_at", lookup_expr="lt", label=_("Starts before")
+    )
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+
+    class Meta:
+        model = Event
+        fields = ("zone", "category", "status", "starts_after", "starts_before", "search")
+
+    def filter_zone(self, queryset: QuerySet[Event], name: str, zone: Zone) -> QuerySet[Event]:
+        """A zone's events are those it hosts and those it takes part in."""
+        joined = Participation.objects.filter(event_id=OuterRef("pk"), zone=zone)
+        return queryset.filter(Q(host_zone=zone) | Q(Exists(joined)))
+
+    def filter_search(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

@@ -1,0 +1,342 @@
+"""Cultural and art events across the zones: what they are, who joins, what became of them.
+
+State changes happen only in ``events.services``; these models hold the data
+and the invariants a single row can check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+from zones_portal import permissions
+from zones_portal.files import ContentValidator, PrivatePath
+from zones_portal.models import Institution, Zone, in_active_language
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zones_portal.models import User
+
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
+ATTACHMENT_MAX_MEGABYTES = 10
+
+
+def week_start(moment: dt.datetime) -> dt.date:
+    """The Saturday that opens the Tehran week of ``moment``: the unit of the same-week conflict."""
+    local = timezone.localtime(moment).date()
+    return local - dt.timedelta(days=(local.weekday() - 5) % 7)
+
+
+class EventCategory(models.Model):
+    slug = models.SlugField(_("short name"), unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    is_creative_industry = models.BooleanField(
+        _("creative-industry export"),
+        default=False,
+        help_text=_(
+            "Reports of these events also record export contracts, their value and buyers' countries."
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
+
+    class Meta:
+        ordering = ["sort_order", "slug"]
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_active_language(self.name_fa, self.name_en)
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> EventQuerySet:
+        return self.filter(permissions.events_visible_q(user)).distinct()
+
+    def published(self) -> EventQuerySet:
+        return self.filter(status__in=Event.PUBLISHED)
+
+    def with_conflicts(self) -> EventQuerySet:
+        """Annotates whether an approved event clashes with another (warnings, never blocks)."""
+        approved = Event.objects.filter(status__in=Event.PUBLISHED).exclude(pk=models.OuterRef("pk"))
+        return self.annotate(
+            has_overlap=models.Exists(
+                approved.filter(
+                    host_zone=models.OuterRef("host_zone"),
+                    starts_at__lt=models.OuterRef("ends_at"),
+                    ends_at__gt=models.OuterRef("starts_at"),
+                )
+            ),
+            has_same_week=models.Exists(
+                approved.filter(
+                    category=models.OuterRef("category"), week_start=models.OuterRef("week_start")
+                ).exclude(host_zone=models.OuterRef("host_zone"))
+            ),
+        )
+
+    def for_lists(self) -> EventQuerySet:
+        return self.select_related("category", "host_zone")
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("event status", "Submitted")
+        APPROVED = "approved", pgettext_lazy("event status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("event status", "Rejected")
+        HELD = "held", pgettext_lazy("event status", "Held")
+        REPORTED = "reported", pgettext_lazy("event status", "Reported")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+
+    # Approved and after: on the shared calendar, in the feeds, public.
+    PUBLISHED = permissions.PUBLISHED_EVENT_STATES
+    EDITABLE = (Status.DRAFT, Status.REJECTED)
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        EventCategory, on_delete=models.PROTECT, related_name="events", verbose_name=_("category")
+    )
+    host_zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, related_name="hosted_events", verbose_name=_("host zone")
+    )
+    participating_zones = models.ManyToManyField(
+        Zone,
+        through="Participation",
+        related_name="joined_events",
+        blank=True,
+        verbose_name=_("participating zones"),
+    )
+    co_organisers = models.ManyToManyField(
+        Institution,
+        related_name="co_organised_events",
+        blank=True,
+        verbose_name=_("co-organising institutions"),
+    )
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    week_start = models.DateField(_("week"), editable=False, db_index=True)
+    expected_audience = models.PositiveIntegerField(_("expected audience"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status_reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why it was last rejected or cancelled.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            models.Index(fields=["host_zone", "status", "starts_at"], name="event_zone_status_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.starts_at:
+            self.week_start = week_start(self.starts_at)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "starts_at" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "week_start"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The event must end after it starts.")})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status in self.PUBLISHED
+
+    @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+
+class Participation(models.Model):
+    """A zone invited to another zone's event, and its answer."""
+
+    class Answer(models.TextChoices):
+        INVITED = "invited", _("Invited, no answer yet")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations", verbose_name=_("event")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, related_name="participations", verbose_name=_("zone")
+    )
+    answer = models.CharField(_("answer"), max_length=16, choices=Answer.choices, default=Answer.INVITED)
+    note = models.TextField(_("note"), blank=True)
+    invited_at = models.DateTimeField(
+        _("invited"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the event is submitted; drafts invite nobody yet."),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+
+    class Meta:
+        ordering = ["event", "zone__sort_order"]
+        verbose_name = _("participation")
+        verbose_name_plural = _("participating zones")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "zone"], name="one_participation_per_zone_and_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.zone} · {self.get_answer_display()}"
+
+
+class StatusChange(models.Model):
+    """Every move of an event's status: the audit trail the secretariat reads back."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("event")
+    )
+    from_status = models.CharField(_("from"), max_length=16, choices=Event.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Event.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.from_status or '—'} → {self.to_status}"
+
+
+class EventReport(models.Model):
+    """What happened: filed by the host zone after the event is held."""
+
+    class Currency(models.TextChoices):
+        IRR = "IRR", _("Iranian rial")
+        USD = "USD", _("US dollar")
+        EUR = "EUR", _("Euro")
+        AED = "AED", _("UAE dirham")
+        CNY = "CNY", _("Chinese yuan")
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, related_name="report", verbose_name=_("event")
+    )
+    attendance = models.PositiveIntegerField(_("attendance"), validators=[MinValueValidator(0)])
+    artists_count = models.PositiveIntegerField(_("artists taking part"), validators=[MinValueValidator(0)])
+    outcomes = models.TextField(_("outcomes"))
+    export_contracts = models.PositiveIntegerField(
+        _("export contracts signed"), default=0, validators=[MinValueValidator(0)]
+    )
+    export_value = models.DecimalField(
+        _("value of export contracts"),
+        max_digits=18,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    export_currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    buyer_countries = CountryField(_("buyers' countries"), multiple=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+    filed_at = models.DateTimeField(_("filed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("post-event report")
+        verbose_name_plural = _("post-event reports")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(
+        EventReport, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=PrivatePath("event-reports"),
+        validators=[ContentValidator(ATTACHMENT_KINDS, ATTACHMENT_MAX_MEGABYTES)],
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

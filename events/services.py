@@ -1,0 +1,338 @@
+"""Every write to an event goes through here: the admin, the dashboard and the API only pick the move.
+
+Each function checks who is acting (``zones_portal.permissions``), checks that
+the move fits the event's state, saves, and records who moved it and when. A
+refused move raises ``PermissionDenied`` (wrong person) or ``InvalidMoveError``
+(wrong moment), each with a sentence the person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import (
+    ATTACHMENT_KINDS,
+    ATTACHMENT_MAX_MEGABYTES,
+    Event,
+    EventReport,
+    Participation,
+    ReportAttachment,
+    StatusChange,
+)
+from zones_portal import permissions
+from zones_portal.files import check_upload, sniff
+from zones_portal.models import Institution, Zone
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from zones_portal.models import User
+
+    Actor = User | AnonymousUser | None
+
+Status = Event.Status
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "host_zone",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "expected_audience",
+)
+REPORT_FIELDS = (
+    "attendance",
+    "artists_count",
+    "outcomes",
+    "export_contracts",
+    "export_value",
+    "export_currency",
+    "buyer_countries",
+)
+
+
+class InvalidMoveError(ValidationError):
+    """The move does not fit the event's current state; the message says why."""
+
+
+def _lock(event: Event) -> Event:
+    """Re-reads the event under a row lock, so two people deciding at once are serialised."""
+    Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
+    event.refresh_from_db()
+    return event
+
+
+def _move(event: Event, to: str, actor: Actor, reason: str = "") -> Event:
+    StatusChange.objects.create(
+        event=event,
+        from_status=event.status,
+        to_status=to,
+        changed_by=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason,
+    )
+    event.status = to
+    fields = ["status", "updated_at"]
+    if to in (Status.REJECTED, Status.CANCELLED):
+        event.status_reason = reason
+        fields.append("status_reason")
+    event.save(update_fields=fields)
+    return event
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _validate(event: Event, participating_zones: Sequence[Zone]) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        event.full_clean(exclude=["week_start", "created_by"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if any(zone.pk == event.host_zone_id for zone in participating_zones):
+        errors.setdefault("participating_zones", []).append(
+            _("The host zone cannot also be a participating zone.")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _sync_participations(event: Event, zones: Sequence[Zone], now: dt.datetime) -> None:
+    """Keeps the answers of zones still invited, invites new ones, drops the removed."""
+    wanted = {zone.pk for zone in zones}
+    existing = {p.zone_id: p for p in event.participations.all()}
+    event.participations.exclude(zone_id__in=wanted).delete()
+    invited_at = now if event.status != Status.DRAFT else None
+    Participation.objects.bulk_create(
+        [
+            Participation(event=event, zone_id=zone_id, invited_at=invited_at)
+            for zone_id in wanted - set(existing)
+        ]
+    )
+
+
+@transaction.atomic
+def create_event(
+    actor: Actor,
+    *,
+    participating_zones: Sequence[Zone] = (),
+    co_organisers: Iterable[Institution] = (),
+    **fields: Any,
+) -> Event:
+    """A zone's people draft an event for their own zone; nothing is sent to anyone yet."""
+    host = fields.get("host_zone")
+    _require(
+        permissions.can_propose_event(actor, host.pk if host else None),
+        _("You may propose events only for your own zone."),
+    )
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not event fields: {', '.join(sorted(unknown))}")
+    event = Event(
+        status=Status.DRAFT, created_by=actor if actor and actor.is_authenticated else None, **fields
+    )
+    _validate(event, participating_zones)
+    event.save()
+    event.co_organisers.set(co_organisers)
+    _sync_participations(event, participating_zones, timezone.now())
+    StatusChange.objects.create(
+        event=event, from_status="", to_status=Status.DRAFT, changed_by=event.created_by
+    )
+    return event
+
+
+@transaction.atomic
+def update_event(
+    actor: Actor,
+    event: Event,
+    *,
+    participating_zones: Sequence[Zone] | None = None,
+    co_organisers: Iterable[Institution] | None = None,
+    **fields: Any,
+) -> Event:
+    """The host zone edits a draft or a rejected event; the secretariat may correct any live one."""
+    event = _lock(event)
+    _require(permissions.can_prepare_event(actor, event), _("Only the host zone may change this event."))
+    if permissions.is_secretariat(actor):
+        if event.status in (Status.HELD, Status.REPORTED, Status.CANCELLED):
+            raise InvalidMoveError(_("A held, reported or cancelled event can no longer be changed."))
+    elif event.status not in Event.EDITABLE:
+        raise InvalidMoveError(
+            _("An event can be changed only while it is a draft or after it was rejected.")
+        )
+    new_host = fields.get("host_zone")
+    if new_host is not None and new_host.pk != event.host_zone_id:
+        _require(
+            permissions.can_propose_event(actor, new_host.pk),
+            _("You may propose events only for your own zone."),
+        )
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise TypeError(f"Not an event field: {name}")
+        setattr(event, name, value)
+    zones = (
+        list(participating_zones)
+        if participating_zones is not None
+        else list(event.participating_zones.all())
+    )
+    _validate(event, zones)
+    event.save()
+    if co_organisers is not None:
+        event.co_organisers.set(co_organisers)
+    if participating_zones is not None:
+        _sync_participations(event, zones, timezone.now())
+    return event
+
+
+@transaction.atomic
+def submit_event(actor: Actor, event: Event) -> Event:
+    """Sends the proposal to the secretariat and the invitations to the participating zones."""
+    event = _lock(event)
+    _require(permissions.can_prepare_event(actor, event), _("Only the host zone may submit this event."))
+    if event.status not in Event.EDITABLE:
+        raise InvalidMoveError(_("Only a draft or a rejected event can be submitted."))
+    if event.starts_at <= timezone.now():
+        raise InvalidMoveError(_("This event has already started; change its dates before submitting it."))
+    event.participations.filter(invited_at__isnull=True).update(invited_at=timezone.now())
+    return _move(event, Status.SUBMITTED, actor)
+
+
+@transaction.atomic
+def approve_event(actor: Actor, event: Event) -> Event:
+    event = _lock(event)
+    _require(permissions.can_decide_event(actor), _("Only the secretariat approves events."))
+    if event.status != Status.SUBMITTED:
+        raise InvalidMoveError(_("Only a submitted event can be approved."))
+    if event.has_ended:
+        raise InvalidMoveError(_("This event has already ended; it can no longer be approved."))
+    return _move(event, Status.APPROVED, actor)
+
+
+@transaction.atomic
+def reject_event(actor: Actor, event: Event, reason: str) -> Event:
+    event = _lock(event)
+    _require(permissions.can_decide_event(actor), _("Only the secretariat rejects events."))
+    if event.status != Status.SUBMITTED:
+        raise InvalidMoveError(_("Only a submitted event can be rejected."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the event is rejected, so the zone can put it right.")]})
+    return _move(event, Status.REJECTED, actor, reason)
+
+
+@transaction.atomic
+def cancel_event(actor: Actor, event: Event, reason: str) -> Event:
+    event = _lock(event)
+    _require(permissions.can_decide_event(actor), _("Only the secretariat cancels events."))
+    if event.status not in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED) or event.has_ended:
+        raise InvalidMoveError(_("Only an event that has not yet been held can be cancelled."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the event is cancelled.")]})
+    return _move(event, Status.CANCELLED, actor, reason)
+
+
+@transaction.atomic
+def mark_held(event: Event, actor: Actor = None) -> Event:
+    """An approved event becomes held once its end has passed; the system does this on a schedule."""
+    event = _lock(event)
+    if event.status != Status.APPROVED or not event.has_ended:
+        raise InvalidMoveError(_("Only an approved event whose end has passed is held."))
+    return _move(event, Status.HELD, actor)
+
+
+def mark_finished_events_held(now: dt.datetime | None = None) -> int:
+    """Moves every approved event that has ended to held; safe to run as often as beat likes."""
+    now = now or timezone.now()
+    count = 0
+    for event in Event.objects.filter(status=Status.APPROVED, ends_at__lte=now).only("pk"):
+        try:
+            mark_held(event)
+        except InvalidMoveError:  # another worker got there first
+            continue
+        count += 1
+    return count
+
+
+@transaction.atomic
+def respond_to_invitation(
+    actor: Actor, participation: Participation, answer: str, note: str = ""
+) -> Participation:
+    """An invited zone accepts or declines; it may change its mind until the event starts."""
+    participation = Participation.objects.select_for_update().select_related("event").get(pk=participation.pk)
+    _require(
+        permissions.can_answer_invitation(actor, participation),
+        _("Only the invited zone may answer this invitation."),
+    )
+    event = participation.event
+    if participation.invited_at is None or event.status not in (Status.SUBMITTED, Status.APPROVED):
+        raise InvalidMoveError(_("This invitation is not open for answers."))
+    if event.starts_at <= timezone.now():
+        raise InvalidMoveError(_("The event has already started; the invitation can no longer be answered."))
+    if answer not in (Participation.Answer.ACCEPTED, Participation.Answer.DECLINED):
+        raise ValidationError({"answer": [_("Answer with accept or decline.")]})
+    participation.answer = answer
+    participation.note = note.strip()
+    participation.answered_at = timezone.now()
+    participation.answered_by = actor if actor is not None and actor.is_authenticated else None
+    participation.save(update_fields=["answer", "note", "answered_at", "answered_by"])
+    return participation
+
+
+@transaction.atomic
+def file_report(
+    actor: Actor,
+    event: Event,
+    *,
+    attachments: Iterable[UploadedFile] = (),
+    **fields: Any,
+) -> EventReport:
+    """The host zone reports on a held event; filing again corrects the report."""
+    event = _lock(event)
+    _require(permissions.can_report_event(actor, event), _("Only the host zone files this event's report."))
+    if event.status == Status.APPROVED and event.has_ended:
+        event = _move(event, Status.HELD, None)
+    if event.status not in (Status.HELD, Status.REPORTED):
+        raise InvalidMoveError(_("A report can be filed only after the event has been held."))
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not report fields: {', '.join(sorted(unknown))}")
+    if not event.category.is_creative_industry:
+        fields.update(export_contracts=0, export_value=0, buyer_countries=[])
+    report = EventReport.objects.filter(event=event).first() or EventReport(event=event, filed_by=actor)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.full_clean(exclude=["event", "filed_by"])
+    uploads = list(attachments)
+    errors = []
+    for upload in uploads:
+        try:
+            check_upload(upload, ATTACHMENT_KINDS, ATTACHMENT_MAX_MEGABYTES)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    report.save()
+    for upload in uploads:
+        ReportAttachment.objects.create(
+            report=report,
+            file=upload,
+            original_name=upload.name[:255],
+            content_type=sniff(upload) or "application/octet-stream",
+            size=upload.size or 0,
+            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+    if event.status == Status.HELD:
+        _move(event, Status.REPORTED, actor)
+    return report

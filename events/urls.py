@@ -1,0 +1,19 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("new/", views.event_create, name="create"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar.ics", views.feed_all, name="feed"),
+    path("calendar/<slug:slug>.ics", views.feed_zone, name="zone-feed"),
+    path("<int:pk>/", views.event_detail, name="detail"),
+    path("<int:pk>/edit/", views.event_edit, name="edit"),
+    path("<int:pk>/submit/", views.event_submit, name="submit"),
+    path("<int:pk>/invitation/", views.invitation_answer, name="invitation"),
+    path("<int:pk>/report/", views.report_file, name="report"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,319 @@
+"""The deputies' pages for events. Thin: read input, call a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from events import services
+from events.calendar import build_month, weekday_names
+from events.conflicts import conflicts_for
+from events.feeds import build_calendar
+from events.filters import EventFilter
+from events.forms import EventForm, InvitationAnswerForm, ReportForm
+from events.models import Event, EventReport, Participation, ReportAttachment
+from zones_portal import files, permissions
+from zones_portal.forms import add_service_errors
+from zones_portal.models import Zone
+
+Status = Event.Status
+
+
+def _visible(request: HttpRequest) -> QuerySet[Event]:
+    return Event.objects.filter(permissions.events_visible_q(request.user))
+
+
+def _event_or_404(request: HttpRequest, pk: int) -> Event:
+    return get_object_or_404(_visible(request).select_related("category", "host_zone"), pk=pk)
+
+
+def _refusal(request: HttpRequest, error: PermissionDenied | ValidationError) -> None:
+    for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
+        messages.error(request, message)
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    """A zone's work at a glance: what is coming, what awaits a report, drafts, refusals, invitations."""
+    scope = permissions.scope_of(request.user)
+    now = timezone.now()
+    base = _visible(request).for_lists().order_by("starts_at", "pk")
+    sections: list[tuple[str, str, list[Event]]] = []
+    invitations: list[Participation] = []
+    if scope.zone_id is not None:
+        mine = base.filter(host_zone_id=scope.zone_id)
+        sections = [
+            ("upcoming", _("Upcoming"), list(mine.filter(status=Status.APPROVED, ends_at__gt=now))),
+            (
+                "awaiting-report",
+                _("Awaiting your report"),
+                list(mine.filter(status__in=[Status.HELD, Status.APPROVED], ends_at__lte=now)),
+            ),
+            (
+                "submitted",
+                _("Awaiting the secretariat's decision"),
+                list(mine.filter(status=Status.SUBMITTED)),
+            ),
+            ("drafts", _("Drafts"), list(mine.filter(status=Status.DRAFT))),
+            ("rejected", _("Rejected"), list(mine.filter(status=Status.REJECTED))),
+            (
+                "reported",
+                _("Reported"),
+                list(mine.filter(status=Status.REPORTED).order_by("-starts_at")[:20]),
+            ),
+        ]
+        invitations = list(
+            Participation.objects.filter(
+                zone_id=scope.zone_id,
+                invited_at__isnull=False,
+                event__status__in=[Status.SUBMITTED, Status.APPROVED],
+                event__ends_at__gt=now,
+            )
+            .select_related("event__category", "event__host_zone")
+            .order_by("event__starts_at")
+        )
+    elif scope.secretariat:
+        sections = [
+            ("submitted", _("Awaiting your decision"), list(base.filter(status=Status.SUBMITTED))),
+            (
+                "awaiting-report",
+                _("Held, report not yet filed"),
+                list(base.filter(status__in=[Status.HELD, Status.APPROVED], ends_at__lte=now)),
+            ),
+            ("upcoming", _("Upcoming"), list(base.filter(status=Status.APPROVED, ends_at__gt=now))),
+        ]
+    elif scope.institution_id is not None:
+        sections = [
+            (
+                "co-organised",
+                _("Co-organised by your institution"),
+                list(base.filter(co_organisers=scope.institution_id).order_by("-starts_at")),
+            ),
+        ]
+    return render(
+        request,
+        "events/event_list.html",
+        {
+            "sections": sections,
+            "invitations": invitations,
+            "can_propose": scope.zone_id is not None or scope.secretariat,
+        },
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        _visible(request)
+        .select_related("category", "host_zone", "created_by")
+        .prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("zone", "answered_by")),
+            "co_organisers",
+            "status_changes__changed_by",
+        ),
+        pk=pk,
+    )
+    report = EventReport.objects.filter(event=event).prefetch_related("attachments").first()
+    scope = permissions.scope_of(request.user)
+    my_invitation = next((p for p in event.participations.all() if p.zone_id == scope.zone_id), None)
+    can_prepare = permissions.can_prepare_event(request.user, event)
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "report": report,
+            "conflicts": conflicts_for(event) if can_prepare or scope.secretariat else [],
+            "can_edit": can_prepare and (event.status in Event.EDITABLE),
+            "can_submit": can_prepare and event.status in Event.EDITABLE,
+            "can_report": permissions.can_report_event(request.user, event)
+            and (
+                event.status in (Status.HELD, Status.REPORTED)
+                or (event.status == Status.APPROVED and event.has_ended)
+            ),
+            "my_invitation": my_invitation
+            if my_invitation
+            and my_invitation.invited_at
+            and event.status in (Status.SUBMITTED, Status.APPROVED)
+            and not event.has_ended
+            else None,
+            "can_decide": permissions.can_decide_event(request.user),
+        },
+    )
+
+
+@login_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    scope = permissions.scope_of(request.user)
+    if scope.zone_id is None and not scope.secretariat:
+        raise PermissionDenied(_("You may propose events only for your own zone."))
+    form = EventForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        arguments.setdefault("host_zone", Zone.objects.filter(pk=scope.zone_id).first())
+        try:
+            event = services.create_event(request.user, **arguments)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The draft is saved. Submit it when it is ready for the secretariat.")
+            )
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+@login_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    if not permissions.can_prepare_event(request.user, event):
+        raise PermissionDenied(_("Only the host zone may change this event."))
+    form = EventForm(request.POST or None, user=request.user, initial=EventForm.initial_from(event))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(request.user, event, **form.service_arguments())
+        except (services.InvalidMoveError, PermissionDenied) as error:
+            _refusal(request, error)
+            return redirect("events:detail", pk=event.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_POST
+def event_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    try:
+        services.submit_event(request.user, event)
+    except (ValidationError, PermissionDenied) as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request, _("The event is submitted to the secretariat and the invited zones are asked.")
+        )
+    return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    scope = permissions.scope_of(request.user)
+    participation = Participation.objects.filter(event=event, zone_id=scope.zone_id).first()
+    if participation is None:
+        raise Http404
+    form = InvitationAnswerForm(
+        request.POST or None,
+        initial={
+            "answer": participation.answer if participation.answered_at else None,
+            "note": participation.note,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respond_to_invitation(
+                request.user, participation, form.cleaned_data["answer"], form.cleaned_data["note"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(request, error)
+        else:
+            messages.success(request, _("Your zone's answer is recorded."))
+        return redirect("events:detail", pk=event.pk)
+    return render(
+        request, "events/invitation_form.html", {"form": form, "event": event, "participation": participation}
+    )
+
+
+@login_required
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    event = _event_or_404(request, pk)
+    if not permissions.can_report_event(request.user, event):
+        raise PermissionDenied(_("Only the host zone files this event's report."))
+    report = EventReport.objects.filter(event=event).first() or EventReport(event=event)
+    form = ReportForm(request.POST or None, request.FILES or None, instance=report, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.file_report(request.user, event, **form.service_arguments())
+        except services.InvalidMoveError as error:
+            _refusal(request, error)
+            return redirect("events:detail", pk=event.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The report is filed. Thank you."))
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/report_form.html", {"form": form, "event": event})
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__event__in=_visible(request)).select_related("report"), pk=pk
+    )
+    return files.download(attachment.file, attachment.original_name, attachment.content_type)
+
+
+def _anchor(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """All approved events across the zones, a month at a time."""
+    published = Event.objects.published().select_related("category", "host_zone")
+    event_filter = EventFilter(request.GET or None, queryset=published)
+    events = event_filter.qs if event_filter.is_valid() else published
+    month = build_month(_anchor(request), events, get_language())
+    query = request.GET.copy()
+    query.pop("date", None)
+    return render(
+        request,
+        "events/calendar.html",
+        {
+            "month": month,
+            "weekdays": weekday_names(get_language()),
+            "filter": event_filter,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _feed(request: HttpRequest, events: QuerySet[Event], name: str) -> HttpResponse:
+    events = events.published().select_related("category", "host_zone").order_by("starts_at", "pk")
+
+    def url_for(event: Event) -> str:
+        return request.build_absolute_uri(reverse("events:detail", args=[event.pk]))
+
+    response = HttpResponse(
+        build_calendar(events, name, url_for), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response
+
+
+def feed_all(request: HttpRequest) -> HttpResponse:
+    """Public: approved events are published information, and calendar apps cannot sign in."""
+    return _feed(request, Event.objects.all(), _("Free zones: cultural events"))
+
+
+def feed_zone(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_object_or_404(Zone.objects.visible_to(request.user), slug=slug)
+    events = EventFilter({"zone": zone.slug}, queryset=Event.objects.all()).qs
+    return _feed(request, events, _("%(zone)s: cultural events") % {"zone": zone.name})

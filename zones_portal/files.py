@@ -1,0 +1,114 @@
+"""Uploaded files: judged by their content, stored under names nobody can guess, served only through views.
+
+Nothing under MEDIA_ROOT is reachable by URL; every download goes through a
+view that first asks ``zones_portal.permissions`` whether the person may see
+the record the file belongs to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from pathlib import PurePath
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+# What we accept, by kind: the MIME type the content must show, and the extension we store it under.
+KINDS = {
+    "pdf": ("application/pdf", ".pdf"),
+    "jpeg": ("image/jpeg", ".jpg"),
+    "png": ("image/png", ".png"),
+    "mp3": ("audio/mpeg", ".mp3"),
+    "mp4": ("video/mp4", ".mp4"),
+}
+MEGABYTE = 1024 * 1024
+
+
+def sniff(upload: UploadedFile) -> str | None:
+    """The MIME type the first bytes show, whatever the file's name claims."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(position)
+    kind = filetype.guess(head)
+    return kind.mime if kind else None
+
+
+def check_upload(upload: UploadedFile, kinds: Iterable[str], max_megabytes: int) -> str:
+    """Returns the accepted kind, or raises a ValidationError a person can act on."""
+    kinds = list(kinds)
+    names = ", ".join(kind.upper() for kind in kinds)
+    if upload.size is not None and upload.size > max_megabytes * MEGABYTE:
+        raise ValidationError(
+            _("%(name)s is larger than %(limit)s MB."),
+            code="too_large",
+            params={"name": upload.name, "limit": max_megabytes},
+        )
+    mime = sniff(upload)
+    for kind in kinds:
+        if KINDS[kind][0] == mime:
+            return kind
+    raise ValidationError(
+        _("%(name)s is not a %(kinds)s file (judged by its content, not its name)."),
+        code="wrong_type",
+        params={"name": upload.name, "kinds": names},
+    )
+
+
+@deconstructible
+class ContentValidator:
+    """A model-field validator: the file's content must be one of ``kinds``, within the size limit."""
+
+    def __init__(self, kinds: Iterable[str], max_megabytes: int) -> None:
+        self.kinds = tuple(kinds)
+        self.max_megabytes = max_megabytes
+
+    def __call__(self, upload: UploadedFile) -> None:
+        # Files already stored were checked when they arrived; only new uploads are sniffed.
+        if isinstance(upload, FieldFile) and getattr(upload, "_committed", True):
+            return
+        check_upload(upload, self.kinds, self.max_megabytes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ContentValidator) and (self.kinds, self.max_megabytes) == (
+            other.kinds,
+            other.max_megabytes,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.kinds, self.max_megabytes))
+
+
+@deconstructible
+class PrivatePath:
+    """An upload_to that keeps only the extension of the person's file name, under a random name."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def __call__(self, instance: object, filename: str) -> str:
+        extension = PurePath(filename).suffix.lower()[:8]
+        return f"private/{self.folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrivatePath) and self.folder == other.folder
+
+    def __hash__(self) -> int:
+        return hash(self.folder)
+
+
+def download(fieldfile: FieldFile, filename: str, content_type: str = "") -> FileResponse:
+    """Streams a stored file as an attachment under the name the person gave it."""
+    response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename)
+    if content_type:
+        response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
