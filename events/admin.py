@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,6 +24,7 @@ from events.forms import ReasonForm
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from zones_portal.admin_site import SecretariatAdmin, SecretariatStackedInline, SecretariatTabularInline
 from zones_portal.dates import format_date
+from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
 
 def approved_message(count: int) -> str:
@@ -62,14 +64,19 @@ class ParticipationInline(SecretariatTabularInline):
     fields = ("zone", "answer", "note", "invited_at", "answered_at", "answered_by")
     readonly_fields = ("answer", "note", "invited_at", "answered_at", "answered_by")
     verbose_name = _("participating zone")
+    verbose_name_plural = _("participating zones")
 
 
 class StatusChangeInline(SecretariatTabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    fields = ("when", "from_status", "to_status", "changed_by", "reason")
     readonly_fields = fields
+
+    @admin.display(description=_("when"))
+    def when(self, change: StatusChange) -> str:
+        return format_date(change.changed_at, "datetime")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -142,10 +149,18 @@ class EventAdmin(SecretariatAdmin):
     filter_horizontal = ("co_organisers",)
     actions = ("approve_selected", "reject_selected", "cancel_selected")
     change_form_template = "admin/events/event/change_form.html"
+    # Jalali entry in Persian, as on the dashboard.
+    formfield_overrides = {
+        models.DateTimeField: {"form_class": LocalDateTimeField, "widget": LocalDateTimeWidget}
+    }
     change_list_template = "admin/events/event/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return super().get_queryset(request).with_conflicts()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
+        """Events are cancelled with a reason, never deleted: their history is the record."""
+        return False
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, event: Event) -> str:

@@ -186,8 +186,6 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 
 # The domain part of iCalendar UIDs: keep it fixed once feeds are published, or subscribers see duplicates.
 ICAL_UID_DOMAIN = env_str("ICAL_UID_DOMAIN", "zones-portal")
-# Absolute links in feeds and mail, where there is no request to take the host from.
-PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 

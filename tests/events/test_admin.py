@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from events.models import Event
 from tests.factories import make_event
+from zones_portal.dates import input_date
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:events_event_changelist"
@@ -90,10 +91,10 @@ def test_saving_in_the_admin_goes_through_the_rules(client_for, secretariat, kis
         "category": event.category_id,
         "host_zone": kish.pk,
         "venue": "",
-        "starts_at_0": event.starts_at.strftime("%Y-%m-%d"),
-        "starts_at_1": "10:00:00",
-        "ends_at_0": event.starts_at.strftime("%Y-%m-%d"),
-        "ends_at_1": "12:00:00",
+        "starts_at_0": input_date(event.starts_at, "fa"),
+        "starts_at_1": "10:00",
+        "ends_at_0": input_date(event.starts_at, "fa"),
+        "ends_at_1": "12:00",
         "expected_audience": "",
         "participations-TOTAL_FORMS": "2",
         "participations-INITIAL_FORMS": "1",
