@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -12,17 +10,22 @@ from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import services
 from events.conflicts import conflicts_for
-from events.forms import ReasonForm
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
-from zones_portal.admin_site import SecretariatAdmin, SecretariatStackedInline, SecretariatTabularInline
+from zones_portal.admin_site import (
+    SecretariatAdmin,
+    SecretariatStackedInline,
+    SecretariatTabularInline,
+    ServiceActionsMixin,
+    csv_download,
+    export_url,
+)
 from zones_portal.dates import format_date
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
@@ -37,18 +40,6 @@ def rejected_message(count: int) -> str:
 
 def cancelled_message(count: int) -> str:
     return ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", count) % {"count": count}
-
-
-EVENT_EDIT_FIELDS = (
-    "title",
-    "description",
-    "category",
-    "host_zone",
-    "venue",
-    "starts_at",
-    "ends_at",
-    "expected_audience",
-)
 
 
 @admin.register(EventCategory)
@@ -131,7 +122,7 @@ class ConflictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(SecretariatAdmin):
+class EventAdmin(ServiceActionsMixin, SecretariatAdmin):
     list_display = ("title", "host_zone", "category", "starts", "status", "conflict_flag")
     list_filter = (
         "status",
@@ -144,7 +135,7 @@ class EventAdmin(SecretariatAdmin):
     list_select_related = ("host_zone", "category")
     date_hierarchy = "starts_at"
     inlines = (ParticipationInline, EventReportInline, StatusChangeInline)
-    fields = (*EVENT_EDIT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
+    fields = (*services.EVENT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
     readonly_fields = ("status", "status_reason", "created_by")
     filter_horizontal = ("co_organisers",)
     actions = ("approve_selected", "reject_selected", "cancel_selected")
@@ -153,7 +144,7 @@ class EventAdmin(SecretariatAdmin):
     formfield_overrides = {
         models.DateTimeField: {"form_class": LocalDateTimeField, "widget": LocalDateTimeWidget}
     }
-    change_list_template = "admin/events/event/change_list.html"
+    change_list_template = "admin/export_change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return super().get_queryset(request).with_conflicts()
@@ -178,7 +169,7 @@ class EventAdmin(SecretariatAdmin):
     # Saving goes through the services, so the admin cannot bypass a rule.
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        data = {name: form.cleaned_data[name] for name in EVENT_EDIT_FIELDS if name in form.cleaned_data}
+        data = {name: form.cleaned_data[name] for name in services.EVENT_FIELDS if name in form.cleaned_data}
         co_organisers = list(form.cleaned_data.get("co_organisers", []))
         if change:
             saved = services.update_event(request.user, obj, co_organisers=co_organisers, **data)
@@ -226,63 +217,19 @@ class EventAdmin(SecretariatAdmin):
 
     @admin.action(description=_("Approve the selected events"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
-        self._decide(
+        self.run_service(
             request, queryset, lambda event: services.approve_event(request.user, event), approved_message
         )
 
     @admin.action(description=_("Reject the selected events…"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
-        return self._with_reason(
-            request, queryset, "reject_selected", services.reject_event, rejected_message
-        )
+        return self.with_reason(request, queryset, "reject_selected", services.reject_event, rejected_message)
 
     @admin.action(description=_("Cancel the selected events…"))
     def cancel_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> HttpResponse | None:
-        return self._with_reason(
+        return self.with_reason(
             request, queryset, "cancel_selected", services.cancel_event, cancelled_message
         )
-
-    def _with_reason(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[Event],
-        action: str,
-        service: Any,
-        done: Callable[[int], str],
-    ) -> HttpResponse | None:
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._decide(request, queryset, lambda event: service(request.user, event, reason), done)
-            return None
-        return TemplateResponse(
-            request,
-            "admin/events/event/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Give a reason"),
-                "events": queryset,
-                "form": form,
-                "action": action,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
-
-    def _decide(
-        self, request: HttpRequest, queryset: QuerySet[Event], move: Any, done: Callable[[int], str]
-    ) -> None:
-        succeeded = 0
-        for event in queryset:
-            try:
-                move(event)
-            except (ValidationError, PermissionDenied) as error:
-                reason = " ".join(getattr(error, "messages", [str(error)]))
-                self.message_user(request, f"{event.title}: {reason}", messages.WARNING)
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, done(succeeded), messages.SUCCESS)
 
     # CSV export of whatever the list shows, filters and search included.
 
@@ -301,49 +248,40 @@ class EventAdmin(SecretariatAdmin):
             .select_related("category", "host_zone")
             .prefetch_related("participations__zone", "co_organisers")
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="events-{stamp}.csv"'
-        response.write("\ufeff")  # so spreadsheet programs read the Persian text as UTF-8
-        writer = csv.writer(response)
-        writer.writerow(
+        header = [
+            _("id"),
+            _("title"),
+            _("category"),
+            _("host zone"),
+            _("participating zones"),
+            _("co-organising institutions"),
+            _("starts"),
+            _("ends"),
+            _("status"),
+            _("reason"),
+            _("conflicts"),
+        ]
+        rows = (
             [
-                _("id"),
-                _("title"),
-                _("category"),
-                _("host zone"),
-                _("participating zones"),
-                _("co-organising institutions"),
-                _("starts"),
-                _("ends"),
-                _("status"),
-                _("reason"),
-                _("conflicts"),
+                event.pk,
+                event.title,
+                event.category.name,
+                event.host_zone.name,
+                "; ".join(f"{p.zone.name} ({p.get_answer_display()})" for p in event.participations.all()),
+                "; ".join(i.name for i in event.co_organisers.all()),
+                timezone.localtime(event.starts_at).isoformat(),
+                timezone.localtime(event.ends_at).isoformat(),
+                event.get_status_display(),
+                event.status_reason,
+                self.conflict_flag(event),
             ]
+            for event in events
         )
-        for event in events:
-            writer.writerow(
-                [
-                    event.pk,
-                    event.title,
-                    event.category.name,
-                    event.host_zone.name,
-                    "; ".join(
-                        f"{p.zone.name} ({p.get_answer_display()})" for p in event.participations.all()
-                    ),
-                    "; ".join(i.name for i in event.co_organisers.all()),
-                    timezone.localtime(event.starts_at).isoformat(),
-                    timezone.localtime(event.ends_at).isoformat(),
-                    event.get_status_display(),
-                    event.status_reason,
-                    self.conflict_flag(event),
-                ]
-            )
-        return response
+        return csv_download("events", header, rows)
 
     def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        extra_context = extra_context or {}
-        extra_context["export_url"] = reverse("admin:events_event_export") + (
-            "?" + request.GET.urlencode() if request.GET else ""
-        )
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": export_url(request, "admin:events_event_export"),
+        }
         return super().changelist_view(request, extra_context)

@@ -6,12 +6,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from agreements.models import Agreement
 from events.models import Event, EventCategory, EventReport, Participation
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
 from zones_portal.widgets import LocalDateTimeField
 
-EVENT_FORM_FIELDS = ("title", "category", "description", "venue", "starts_at", "ends_at", "expected_audience")
+EVENT_FORM_FIELDS = (
+    "title",
+    "category",
+    "description",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "expected_audience",
+    "agreement",
+)
 
 
 class EventForm(forms.Form):
@@ -42,10 +52,19 @@ class EventForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    agreement = forms.ModelChoiceField(
+        label=_("Agreement it carries out"),
+        queryset=Agreement.objects.none(),
+        required=False,
+        help_text=_("If the event carries out a memorandum of understanding your zone is party to."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = permissions.scope_of(user)
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(user).exclude(
+            status__in=[Agreement.Status.TERMINATED]
+        )
         if not scope.secretariat:
             # A zone proposes for itself only: the host is not a choice.
             del self.fields["host_zone"]
@@ -132,7 +151,3 @@ class ReportForm(forms.ModelForm):
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         return {"attachments": data.pop("attachments", []), **data}
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

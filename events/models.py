@@ -21,7 +21,7 @@ from django_countries.fields import CountryField
 
 from zones_portal import permissions
 from zones_portal.files import ContentValidator, PrivatePath
-from zones_portal.models import Institution, Zone, in_active_language
+from zones_portal.models import Institution, StatusChangeRecord, Zone, in_active_language
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -129,6 +129,14 @@ class Event(models.Model):
         blank=True,
         verbose_name=_("co-organising institutions"),
     )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("agreement it carries out"),
+    )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -233,7 +241,7 @@ class Participation(models.Model):
         return f"{self.zone} · {self.get_answer_display()}"
 
 
-class StatusChange(models.Model):
+class StatusChange(StatusChangeRecord):
     """Every move of an event's status: the audit trail the secretariat reads back."""
 
     event = models.ForeignKey(
@@ -241,24 +249,9 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(_("from"), max_length=16, choices=Event.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=16, choices=Event.Status.choices)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    changed_at = models.DateTimeField(_("when"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
 
-    class Meta:
-        ordering = ["changed_at", "pk"]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
-
-    def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+    class Meta(StatusChangeRecord.Meta):
+        pass
 
 
 class EventReport(models.Model):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Agreement
 from events.models import (
     ATTACHMENT_KINDS,
     ATTACHMENT_MAX_MEGABYTES,
@@ -29,6 +30,7 @@ from events.models import (
 from zones_portal import permissions
 from zones_portal.files import check_upload, sniff
 from zones_portal.models import Institution, Zone
+from zones_portal.services import InvalidMoveError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -49,6 +51,7 @@ EVENT_FIELDS = (
     "starts_at",
     "ends_at",
     "expected_audience",
+    "agreement",
 )
 REPORT_FIELDS = (
     "attendance",
@@ -59,10 +62,6 @@ REPORT_FIELDS = (
     "export_currency",
     "buyer_countries",
 )
-
-
-class InvalidMoveError(ValidationError):
-    """The move does not fit the event's current state; the message says why."""
 
 
 def _lock(event: Event) -> Event:
@@ -94,8 +93,10 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _validate(event: Event, participating_zones: Sequence[Zone]) -> None:
+def _validate(actor: Actor, event: Event, participating_zones: Sequence[Zone]) -> None:
     errors: dict[str, list[str]] = {}
+    if event.agreement_id and not Agreement.objects.visible_to(actor).filter(pk=event.agreement_id).exists():
+        errors["agreement"] = [_("Choose an agreement your zone is party to.")]
     try:
         event.full_clean(exclude=["week_start", "created_by"])
     except ValidationError as exc:
@@ -142,7 +143,7 @@ def create_event(
     event = Event(
         status=Status.DRAFT, created_by=actor if actor and actor.is_authenticated else None, **fields
     )
-    _validate(event, participating_zones)
+    _validate(actor, event, participating_zones)
     event.save()
     event.co_organisers.set(co_organisers)
     _sync_participations(event, participating_zones, timezone.now())
@@ -186,7 +187,7 @@ def update_event(
         if participating_zones is not None
         else list(event.participating_zones.all())
     )
-    _validate(event, zones)
+    _validate(actor, event, zones)
     event.save()
     if co_organisers is not None:
         event.co_organisers.set(co_organisers)

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.models import Agreement
 from events import services
 from events.calendar import build_month, weekday_names
 from events.conflicts import conflicts_for
@@ -149,6 +150,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not event.has_ended
             else None,
             "can_decide": permissions.can_decide_event(request.user),
+            "agreement": Agreement.objects.visible_to(request.user).filter(pk=event.agreement_id).first()
+            if event.agreement_id
+            else None,
         },
     )
 

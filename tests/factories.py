@@ -111,3 +111,47 @@ def make_event(
     for zone in invite:
         Participation.objects.create(event=event, zone=zone, invited_at=timezone.now() if invited else None)
     return event
+
+
+def make_agreement(*, zones=(), institutions=(), secretariat=True, status="active", days_left=200, **extra):
+    """Test set-up: an agreement with parties, written directly."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agreements.models import Agreement, Party
+
+    today = timezone.localdate()
+    agreement = Agreement.objects.create(
+        title=extra.pop("title", f"تفاهم‌نامه {Agreement.objects.count() + 1}"),
+        subject=extra.pop("subject", Agreement.Subject.CULTURE_ART),
+        signed_on=today - dt.timedelta(days=30),
+        effective_from=today - dt.timedelta(days=30),
+        expires_on=today + dt.timedelta(days=days_left),
+        status=status,
+        **extra,
+    )
+    if secretariat:
+        Party.objects.create(agreement=agreement, kind=Party.Kind.SECRETARIAT)
+    for zone in zones:
+        Party.objects.create(agreement=agreement, kind=Party.Kind.ZONE, zone=zone)
+    for institution in institutions:
+        Party.objects.create(agreement=agreement, kind=Party.Kind.INSTITUTION, institution=institution)
+    return agreement
+
+
+def make_obligation(agreement, party, *, due_in_days=10, status="pending", **extra):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agreements.models import Obligation
+
+    return Obligation.objects.create(
+        agreement=agreement,
+        party=party,
+        description=extra.pop("description", "تعهد آزمایشی"),
+        due_on=timezone.localdate() + dt.timedelta(days=due_in_days),
+        status=status,
+        **extra,
+    )

@@ -1,7 +1,17 @@
 """The admin site: the secretariat's tool, opened by the permissions module alone."""
 
-from django.contrib import admin
-from django.http import HttpRequest
+import csv
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal import permissions
@@ -45,3 +55,78 @@ class SecretariatTabularInline(SecretariatOnly, admin.TabularInline):
 
 class SecretariatStackedInline(SecretariatOnly, admin.StackedInline):
     pass
+
+
+class ServiceActionsMixin:
+    """Admin actions that call a service per selected row and report each refusal with its reason.
+
+    ``with_reason`` first shows a page asking for the reason (reject, cancel, terminate), the way
+    the zone will read it.
+    """
+
+    def run_service(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        move: Callable[[Any], object],
+        done: Callable[[int], str],
+    ) -> None:
+        succeeded = 0
+        for obj in queryset:
+            try:
+                move(obj)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(request, f"{obj}: {reason}", messages.WARNING)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done(succeeded), messages.SUCCESS)
+
+    def with_reason(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet,
+        action: str,
+        service: Callable[[Any, Any, str], object],
+        done: Callable[[int], str],
+    ) -> HttpResponse | None:
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self.run_service(request, queryset, lambda obj: service(request.user, obj, reason), done)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Give a reason"),
+                "objects": queryset,
+                "form": form,
+                "action": action,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def csv_download(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> HttpResponse:
+    """A CSV file of what an admin list shows, readable by spreadsheet programs in Persian."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    response.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
+    writer = csv.writer(response)
+    writer.writerow([str(cell) for cell in header])
+    writer.writerows(rows)
+    return response
+
+
+def export_url(request: HttpRequest, name: str) -> str:
+    """The export link of a changelist, carrying the filters and search the person has set."""
+    return reverse(name) + ("?" + request.GET.urlencode() if request.GET else "")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -213,3 +214,30 @@ class Membership(models.Model):
                 errors["institution"] = _("Secretariat staff belong to no institution.")
         if errors:
             raise ValidationError(errors)
+
+
+class StatusChangeRecord(models.Model):
+    """Who moved a record from one status to another, when, and why: the audit trail's shape.
+
+    Each domain app subclasses it with ``from_status`` and ``to_status`` carrying its own choices.
+    """
+
+    changed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
+    from agreements.models import Obligation, Party
     from events.models import Event, Participation
     from zones_portal.models import User
 
@@ -200,3 +201,43 @@ def can_answer_invitation(user: AnyUser | None, participation: Participation) ->
 
 def can_report_event(user: AnyUser | None, event: Event) -> bool:
     return is_secretariat(user) or acts_for_zone(user, event.host_zone_id)
+
+
+# Agreements ---------------------------------------------------------------------------------------
+
+
+def agreements_visible_q(user: AnyUser | None) -> Q:
+    """An agreement is seen by the secretariat and by its parties, nobody else."""
+    from django.apps import apps
+
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    party = apps.get_model("agreements", "Party")
+    if scope.zone_id is not None:
+        return Q(Exists(party.objects.filter(agreement_id=OuterRef("pk"), zone_id=scope.zone_id)))
+    if scope.institution_id is not None:
+        return Q(
+            Exists(party.objects.filter(agreement_id=OuterRef("pk"), institution_id=scope.institution_id))
+        )
+    return NOTHING
+
+
+def can_manage_agreements(user: AnyUser | None) -> bool:
+    """Recording agreements, their parties, documents and obligations is the secretariat's work."""
+    return is_secretariat(user)
+
+
+def acts_for_party(user: AnyUser | None, party: Party) -> bool:
+    """The people who answer for one party: its zone's deputy and staff, its institution's
+    representatives, or the secretariat for the secretariat's own side."""
+    if party.kind == "zone":
+        return acts_for_zone(user, party.zone_id)
+    if party.kind == "institution":
+        return acts_for_institution(user, party.institution_id)
+    return is_secretariat(user)
+
+
+def can_update_obligation(user: AnyUser | None, obligation: Obligation) -> bool:
+    """The party that owes an obligation reports on it; the secretariat may record anything."""
+    return is_secretariat(user) or acts_for_party(user, obligation.party)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,12 @@ from zones_portal.models import User, Zone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+
+class InvalidMoveError(ValidationError):
+    """A move that does not fit the record's current state (a service of any app raises it); the
+    message says why, so the dashboard, the admin and the API can show it as it is."""
+
 
 ZONE_CONTACT_FIELDS = ("phone", "email", "website", "address")
 

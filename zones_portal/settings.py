@@ -8,6 +8,7 @@ Production sets ``DEBUG=false`` and the variables listed in the README.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -170,6 +171,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "events-mark-held": {"task": "events.tasks.mark_finished_events_held", "schedule": 15 * 60},
+    "agreements-nightly": {
+        "task": "agreements.tasks.record_expiries_and_missed_obligations",
+        "schedule": crontab(hour=0, minute=5),  # just after midnight, Tehran time
+    },
 }
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set-language"),
     path("events/", include("events.urls")),
+    path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,475 @@
+"""The secretariat's desk for agreements. Status moves and obligation reports go through agreements.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from agreements import services
+from agreements.models import Agreement, AgreementStatusChange, Obligation, Party, SignedDocument
+from zones_portal.admin_site import (
+    SecretariatAdmin,
+    SecretariatTabularInline,
+    ServiceActionsMixin,
+    csv_download,
+    export_url,
+)
+from zones_portal.dates import format_date
+from zones_portal.models import Institution, Zone
+from zones_portal.widgets import LocalDateField, LocalDateInput
+
+# Jalali entry in Persian, as on the dashboard.
+DATE_FIELDS = {models.DateField: {"form_class": LocalDateField, "widget": LocalDateInput}}
+
+
+def moved_message(count: int) -> str:
+    return ngettext("%(count)d agreement moved on.", "%(count)d agreements moved on.", count) % {
+        "count": count
+    }
+
+
+def terminated_message(count: int) -> str:
+    return ngettext("%(count)d agreement terminated.", "%(count)d agreements terminated.", count) % {
+        "count": count
+    }
+
+
+class PartyInline(SecretariatTabularInline):
+    model = Party
+    extra = 1
+    fields = ("kind", "zone", "institution", "role")
+
+
+class ObligationInline(SecretariatTabularInline):
+    model = Obligation
+    extra = 1
+    fields = ("description", "party", "due_on", "status", "done_on")
+    readonly_fields = ("status", "done_on")
+    formfield_overrides = DATE_FIELDS
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "party":
+            agreement_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Party.objects.filter(agreement_id=agreement_id).select_related(
+                "zone", "institution"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SignedDocumentInline(SecretariatTabularInline):
+    model = SignedDocument
+    extra = 1
+    can_delete = False
+    fields = ("version", "file", "download", "note", "uploaded_by", "uploaded")
+    readonly_fields = ("version", "download", "uploaded_by", "uploaded")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a signed copy is never replaced: upload a new version
+
+    @admin.display(description=_("download"))
+    def download(self, document: SignedDocument) -> str:
+        if not document.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("agreements:document", args=[document.pk]), document.original_name
+        )
+
+    @admin.display(description=_("uploaded"))
+    def uploaded(self, document: SignedDocument) -> str:
+        return format_date(document.uploaded_at, "datetime") if document.pk else "—"
+
+
+class StatusChangeInline(SecretariatTabularInline):
+    model = AgreementStatusChange
+    extra = 0
+    can_delete = False
+    fields = ("when", "from_status", "to_status", "changed_by", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("when"))
+    def when(self, change: AgreementStatusChange) -> str:
+        return format_date(change.changed_at, "datetime")
+
+
+class ExpiringFilter(admin.SimpleListFilter):
+    title = _("expiry")
+    parameter_name = "expiring"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("60", _("Expiring within 60 days")), ("past", _("End date passed"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+        if self.value() == "60":
+            return queryset.expiring_within(60)
+        if self.value() == "past":
+            return queryset.filter(expires_on__lt=timezone.localdate())
+        return queryset
+
+
+class PartyFilter(admin.SimpleListFilter):
+    title = _("party")
+    parameter_name = "party"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        options = [("secretariat", str(_("The secretariat")))]
+        options += [(f"zone:{zone.slug}", zone.name) for zone in Zone.objects.all()]
+        options += [(f"institution:{i.slug}", i.name) for i in Institution.objects.all()]
+        return options
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+        value = self.value()
+        if not value:
+            return queryset
+        parties = Party.objects.filter(agreement_id=OuterRef("pk"))
+        if value == "secretariat":
+            parties = parties.filter(kind=Party.Kind.SECRETARIAT)
+        elif value.startswith("zone:"):
+            parties = parties.filter(zone__slug=value.removeprefix("zone:"))
+        elif value.startswith("institution:"):
+            parties = parties.filter(institution__slug=value.removeprefix("institution:"))
+        return queryset.filter(Exists(parties))
+
+
+@admin.register(Agreement)
+class AgreementAdmin(ServiceActionsMixin, SecretariatAdmin):
+    list_display = ("title", "subject", "signed", "expires", "current_status_display", "party_names")
+    list_filter = ("status", "subject", PartyFilter, ExpiringFilter)
+    search_fields = ("title", "summary")
+    inlines = (PartyInline, SignedDocumentInline, ObligationInline, StatusChangeInline)
+    fields = (
+        "title",
+        "subject",
+        "summary",
+        "signed_on",
+        "effective_from",
+        "expires_on",
+        "notice_days",
+        "status",
+        "termination_reason",
+        "created_by",
+    )
+    readonly_fields = ("status", "termination_reason", "created_by")
+    formfield_overrides = DATE_FIELDS
+    actions = ("negotiate_selected", "activate_selected", "terminate_selected")
+    change_list_template = "admin/export_change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
+        return super().get_queryset(request).prefetch_related("parties__zone", "parties__institution")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Agreement | None = None) -> bool:
+        """Agreements end by expiry or termination, with their record kept."""
+        return False
+
+    @admin.display(description=_("signed on"), ordering="signed_on")
+    def signed(self, agreement: Agreement) -> str:
+        return format_date(agreement.signed_on) or "—"
+
+    @admin.display(description=_("expires on"), ordering="expires_on")
+    def expires(self, agreement: Agreement) -> str:
+        return format_date(agreement.expires_on) or "—"
+
+    @admin.display(description=_("status"), ordering="status")
+    def current_status_display(self, agreement: Agreement) -> str:
+        return agreement.get_current_status_display()
+
+    @admin.display(description=_("parties"))
+    def party_names(self, agreement: Agreement) -> str:
+        return "، ".join(party.name for party in agreement.parties.all())
+
+    def save_model(self, request: HttpRequest, obj: Agreement, form: Any, change: bool) -> None:
+        data = {
+            name: form.cleaned_data[name] for name in services.AGREEMENT_FIELDS if name in form.cleaned_data
+        }
+        saved = (
+            services.update_agreement(request.user, obj, **data)
+            if change
+            else services.create_agreement(request.user, **data)
+        )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool) -> None:
+        """New documents become new versions and new obligations are recorded through the services."""
+        agreement = form.instance
+        if formset.model is SignedDocument:
+            for inline_form in formset.extra_forms:
+                upload = inline_form.cleaned_data.get("file") if inline_form.has_changed() else None
+                if upload:
+                    services.add_signed_document(
+                        request.user, agreement, upload, inline_form.cleaned_data.get("note", "")
+                    )
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        if formset.model is Obligation:
+            for inline_form in formset.forms:
+                data = inline_form.cleaned_data
+                if not data or not inline_form.has_changed() or data.get("DELETE"):
+                    continue
+                fields = {
+                    "description": data["description"],
+                    "party": data["party"],
+                    "due_on": data["due_on"],
+                }
+                if inline_form.instance.pk:
+                    services.update_obligation(request.user, inline_form.instance, **fields)
+                else:
+                    services.add_obligation(request.user, agreement, **fields)
+            formset.new_objects, formset.changed_objects = [], []
+            formset.deleted_objects = []
+            for inline_form in formset.deleted_forms:
+                if inline_form.instance.pk:
+                    inline_form.instance.delete()
+                    formset.deleted_objects.append(inline_form.instance)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description=_("Move the selected drafts into negotiation"))
+    def negotiate_selected(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self.run_service(
+            request, queryset, lambda a: services.start_negotiation(request.user, a), moved_message
+        )
+
+    @admin.action(description=_("Activate the selected agreements"))
+    def activate_selected(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
+        self.run_service(
+            request, queryset, lambda a: services.activate_agreement(request.user, a), moved_message
+        )
+
+    @admin.action(description=_("Terminate the selected agreements…"))
+    def terminate_selected(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> HttpResponse | None:
+        return self.with_reason(
+            request, queryset, "terminate_selected", services.terminate_agreement, terminated_message
+        )
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "export.csv", self.admin_site.admin_view(self.export_csv), name="agreements_agreement_export"
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": export_url(request, "admin:agreements_agreement_export"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        agreements = self.get_changelist_instance(request).get_queryset(request)
+        header = [
+            _("id"),
+            _("title"),
+            _("subject area"),
+            _("parties"),
+            _("signed on"),
+            _("effective from"),
+            _("expires on"),
+            _("status"),
+        ]
+        rows = (
+            [
+                a.pk,
+                a.title,
+                a.get_subject_display(),
+                "; ".join(party.name for party in a.parties.all()),
+                _iso(a.signed_on),
+                _iso(a.effective_from),
+                _iso(a.expires_on),
+                a.get_current_status_display(),
+            ]
+            for a in agreements
+        )
+        return csv_download("agreements", header, rows)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("Past due and not done"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Obligation]) -> QuerySet[Obligation]:
+        if self.value() == "yes":
+            return queryset.filter(due_on__lt=timezone.localdate()).exclude(status=Obligation.Status.DONE)
+        return queryset
+
+
+@admin.register(Obligation)
+class ObligationAdmin(SecretariatAdmin):
+    """All obligations across agreements, overdue first: the secretariat's follow-up list."""
+
+    list_display = (
+        "short_description",
+        "agreement",
+        "party",
+        "due",
+        "current_status_display",
+        "has_evidence_flag",
+    )
+    list_filter = (
+        OverdueFilter,
+        "status",
+        "agreement__subject",
+        "party__kind",
+        "party__zone",
+        "party__institution",
+    )
+    search_fields = ("description", "agreement__title")
+    list_select_related = ("agreement", "party__zone", "party__institution")
+    fields = (
+        "agreement",
+        "description",
+        "party",
+        "due_on",
+        "status",
+        "evidence_note",
+        "evidence_link",
+        "evidence_file",
+        "done_on",
+    )
+    readonly_fields = ("agreement", "description", "party", "due_on", "done_on")
+    formfield_overrides = DATE_FIELDS
+    change_list_template = "admin/export_change_list.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Obligation]:
+        # Annotated before the admin orders by the annotation.
+        return Obligation.objects.overdue_first()
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["overdue", "due_on", "pk"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # obligations are added on their agreement's page
+
+    def has_delete_permission(self, request: HttpRequest, obj: Obligation | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("what is owed"))
+    def short_description(self, obligation: Obligation) -> str:
+        return obligation.description[:80]
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due(self, obligation: Obligation) -> str:
+        return format_date(obligation.due_on)
+
+    @admin.display(description=_("status"), ordering="status")
+    def current_status_display(self, obligation: Obligation) -> str:
+        return obligation.get_current_status_display()
+
+    @admin.display(description=_("evidence"), boolean=True)
+    def has_evidence_flag(self, obligation: Obligation) -> bool:
+        return obligation.has_evidence
+
+    def save_model(self, request: HttpRequest, obj: Obligation, form: Any, change: bool) -> None:
+        """The secretariat records a report on the party's behalf, through the same rule as the party."""
+        data = form.cleaned_data
+        status = data["status"]
+        if status in (Obligation.Status.IN_PROGRESS, Obligation.Status.DONE):
+            services.report_obligation(
+                request.user,
+                obj,
+                status=status,
+                evidence_note=data.get("evidence_note", ""),
+                evidence_link=data.get("evidence_link", ""),
+                evidence_file=data.get("evidence_file") if "evidence_file" in form.changed_data else None,
+            )
+        elif status != Obligation.objects.get(pk=obj.pk).status:
+            raise ValidationError(
+                _("Only in progress or done can be recorded here; missed is set by the portal.")
+            )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "export.csv", self.admin_site.admin_view(self.export_csv), name="agreements_obligation_export"
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": export_url(request, "admin:agreements_obligation_export"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        obligations = self.get_changelist_instance(request).get_queryset(request)
+        header = [
+            _("id"),
+            _("agreement"),
+            _("what is owed"),
+            _("owed by"),
+            _("due on"),
+            _("status"),
+            _("done on"),
+            _("evidence"),
+        ]
+        rows = (
+            [
+                o.pk,
+                o.agreement.title,
+                o.description,
+                o.party.name,
+                _iso(o.due_on),
+                o.get_current_status_display(),
+                _iso(o.done_on),
+                " ".join(part for part in (o.evidence_note, o.evidence_link, o.evidence_file_name) if part),
+            ]
+            for o in obligations
+        )
+        return csv_download("obligations", header, rows)
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""

@@ -1,0 +1,124 @@
+"""Agreements as their parties see them. Thin: read input, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from agreements import services
+from agreements.forms import ObligationReportForm
+from agreements.models import Agreement, Obligation, Party, SignedDocument
+from zones_portal import files, permissions
+from zones_portal.forms import add_service_errors
+
+
+def _visible(request: HttpRequest) -> QuerySet[Agreement]:
+    return Agreement.objects.visible_to(request.user)
+
+
+def _obligations(request: HttpRequest) -> QuerySet[Obligation]:
+    return Obligation.objects.visible_to(request.user).select_related(
+        "agreement", "party__zone", "party__institution"
+    )
+
+
+def _owed_by_me_q(request: HttpRequest) -> dict[str, object]:
+    scope = permissions.scope_of(request.user)
+    if scope.zone_id is not None:
+        return {"party__kind": Party.Kind.ZONE, "party__zone_id": scope.zone_id}
+    if scope.institution_id is not None:
+        return {"party__kind": Party.Kind.INSTITUTION, "party__institution_id": scope.institution_id}
+    if scope.secretariat:
+        return {"party__kind": Party.Kind.SECRETARIAT}
+    return {"pk__in": []}
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """The agreements my zone (or institution) is party to, and what we owe under them, overdue first."""
+    agreements = _visible(request).prefetch_related(
+        Prefetch("parties", queryset=Party.objects.select_related("zone", "institution"))
+    )
+    owed = (
+        _obligations(request)
+        .filter(**_owed_by_me_q(request))
+        .exclude(agreement__status__in=["draft", "terminated"])
+    )
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"agreements": agreements, "owed": owed.overdue_first()},
+    )
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_object_or_404(
+        _visible(request).prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("zone", "institution")),
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("party__zone", "party__institution").order_by(
+                    "due_on", "pk"
+                ),
+            ),
+            "documents",
+            "status_changes__changed_by",
+        ),
+        pk=pk,
+    )
+    obligations = [
+        (obligation, permissions.can_update_obligation(request.user, obligation))
+        for obligation in agreement.obligations.all()
+    ]
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "obligations": obligations,
+            "open_for_reports": agreement.status in (Agreement.Status.ACTIVE, Agreement.Status.EXPIRED),
+        },
+    )
+
+
+@login_required
+def obligation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_object_or_404(_obligations(request), pk=pk)
+    if not permissions.can_update_obligation(request.user, obligation):
+        raise PermissionDenied(_("Only the party that owes this obligation may report on it."))
+    form = ObligationReportForm(
+        request.POST or None, request.FILES or None, initial=ObligationReportForm.initial_from(obligation)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_obligation(request.user, obligation, **form.service_arguments())
+        except services.InvalidMoveError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("agreements:detail", pk=obligation.agreement_id)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: the secretariat can see your report on this obligation."))
+            return redirect("agreements:detail", pk=obligation.agreement_id)
+    return render(request, "agreements/obligation_form.html", {"form": form, "obligation": obligation})
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(SignedDocument.objects.filter(agreement__in=_visible(request)), pk=pk)
+    return files.download(document.file, document.original_name, "application/pdf")
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_object_or_404(_obligations(request), pk=pk)
+    if not obligation.evidence_file:
+        raise Http404
+    return files.download(obligation.evidence_file, obligation.evidence_file_name or "evidence")
