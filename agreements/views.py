@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from agreements import services
 from agreements.forms import ObligationReportForm
 from agreements.models import Agreement, Obligation, Party, SignedDocument
+from events.models import Event
 from zones_portal import files, permissions
 from zones_portal.forms import add_service_errors
 
@@ -83,6 +84,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "obligations": obligations,
             "open_for_reports": agreement.status in (Agreement.Status.ACTIVE, Agreement.Status.EXPIRED),
+            "events": Event.objects.visible_to(request.user)
+            .filter(agreement=agreement)
+            .select_related("host_zone", "category")
+            .order_by("-starts_at"),
         },
     )
 
