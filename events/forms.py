@@ -10,7 +10,7 @@ from agreements.models import Agreement
 from events.models import Event, EventCategory, EventReport, Participation
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
-from zones_portal.widgets import LocalDateTimeField
+from zones_portal.widgets import LocalDateTimeField, MultipleFileField, MultipleFileInput
 
 EVENT_FORM_FIELDS = (
     "title",
@@ -103,27 +103,12 @@ class InvitationAnswerForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is judged by the service, by its content."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class ReportForm(forms.ModelForm):
     attachments = MultipleFileField(
-        label=_("Attachments"), required=False, help_text=_("PDF, JPEG or PNG, at most 10 MB each.")
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB each."),
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
     class Meta:

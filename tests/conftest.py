@@ -53,6 +53,25 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Queued tasks run at once in the test's process; the integration tests start a real worker."""
+    from zones_portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path) -> None:
     """Uploads land in a folder of the test's own, never in var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -155,3 +155,65 @@ def make_obligation(agreement, party, *, due_in_days=10, status="pending", **ext
         status=status,
         **extra,
     )
+
+
+def make_call(
+    *,
+    title="فراخوان آزمایشی",
+    disciplines=("calligraphy",),
+    zones=(),
+    opens_in_days=-5,
+    closes_in_days=10,
+    status="published",
+    jurors=(),
+    criteria=(("اصالت", 3, 10), ("مهارت", 1, 5)),
+    **extra,
+):
+    """Test set-up: a talent call with criteria and jury, written directly."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from talent.models import Discipline, JuryMember, ScoringCriterion, TalentCall
+
+    now = timezone.now()
+    call = TalentCall.objects.create(
+        title=title,
+        description="شرح فراخوان",
+        opens_at=now + dt.timedelta(days=opens_in_days),
+        closes_at=now + dt.timedelta(days=closes_in_days),
+        status=status,
+        **extra,
+    )
+    call.disciplines.set(Discipline.objects.filter(slug__in=disciplines))
+    call.eligible_zones.set(zones)
+    for order, (name, weight, maximum) in enumerate(criteria):
+        ScoringCriterion.objects.create(
+            call=call, name=name, weight=weight, max_score=maximum, sort_order=order
+        )
+    for juror in jurors:
+        JuryMember.objects.create(call=call, user=juror)
+    return call
+
+
+def make_application(call, zone, *, email=None, discipline="calligraphy", status="submitted", **extra):
+    """Test set-up: an application written directly, with its jury assignments."""
+    import datetime as dt
+
+    from talent import services
+    from talent.models import Application, Discipline
+
+    application = Application.objects.create(
+        call=call,
+        full_name=extra.pop("full_name", "هنرمند آزمایشی"),
+        birth_date=extra.pop("birth_date", dt.date(2000, 1, 1)),
+        zone=zone,
+        email=email or f"artist{Application.objects.count() + 1}@example.org",
+        discipline=Discipline.objects.get(slug=discipline),
+        statement="بیانیه",
+        consent=True,
+        status=status,
+        **extra,
+    )
+    services.sync_assignments(call, applications=[application])
+    return application

@@ -53,4 +53,4 @@ def test_the_default_filesystem_broker_carries_a_message(tmp_path):
     folder = tmp_path / "queue"
     folder.mkdir()
     options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
-    assert round_trip("filesystem://", options) == "zones"
+    assert round_trip("filesystem://localhost/", options) == "zones"

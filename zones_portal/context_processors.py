@@ -11,4 +11,6 @@ def portal(request: HttpRequest) -> dict[str, object]:
         "scope": permissions.scope_of(user),
         "can_use_admin": permissions.can_use_admin(user),
         "now": timezone.now(),
+        # A callable, so the query runs only on pages that show the jury link.
+        "is_juror": lambda: bool(user and user.is_authenticated and user.jury_memberships.exists()),
     }

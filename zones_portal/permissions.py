@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from agreements.models import Obligation, Party
     from events.models import Event, Participation
+    from talent.models import Artist, Assignment
     from zones_portal.models import User
 
     AnyUser = User | AnonymousUser
@@ -241,3 +242,61 @@ def acts_for_party(user: AnyUser | None, party: Party) -> bool:
 def can_update_obligation(user: AnyUser | None, obligation: Obligation) -> bool:
     """The party that owes an obligation reports on it; the secretariat may record anything."""
     return is_secretariat(user) or acts_for_party(user, obligation.party)
+
+
+# Talent calls ---------------------------------------------------------------------------------------
+
+
+def applications_visible_q(user: AnyUser | None) -> Q:
+    """An applicant's personal data: the secretariat, and the jurors it is assigned to (unless they
+    declared a conflict of interest), and the institution that nominated them. Nobody else."""
+    from django.apps import apps
+
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    if not scope.authenticated:
+        return NOTHING
+    assignment = apps.get_model("talent", "Assignment")
+    assigned = assignment.objects.filter(
+        application_id=OuterRef("pk"), juror_id=user.pk, conflict_declared_at__isnull=True
+    )
+    visible = Q(Exists(assigned))
+    if scope.institution_id is not None:
+        visible |= Q(nominated_by_id=scope.institution_id)
+    return visible
+
+
+def can_manage_calls(user: AnyUser | None) -> bool:
+    """Opening calls, naming juries, shortlisting and selecting: the secretariat's work."""
+    return is_secretariat(user)
+
+
+def can_score(user: AnyUser | None, assignment: Assignment) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and assignment.juror_id == user.pk
+        and assignment.conflict_declared_at is None
+    )
+
+
+def artists_visible_q(user: AnyUser | None) -> Q:
+    """The network is for the people who coordinate the zones' cultural work, not the public."""
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    if may_browse_network(user):
+        return Q(is_active=True)
+    return NOTHING
+
+
+def may_browse_network(user: AnyUser | None) -> bool:
+    scope = scope_of(user)
+    return scope.secretariat or scope.zone_id is not None or scope.institution_id is not None
+
+
+def can_see_artist_contact(user: AnyUser | None, artist: Artist) -> bool:
+    """Contact details go to the secretariat and to the deputies and staff of the artist's own zone."""
+    return is_secretariat(user) or acts_for_zone(user, artist.zone_id)

@@ -133,6 +133,22 @@ STORAGES = {
     },
 }
 
+# Cache: in-process by default; Redis in production (CACHE_URL=redis://...), so that rate limits
+# are shared by every web worker.
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Public forms: how many posts one client may make, per how many seconds.
+TALENT_APPLY_RATE = (env_int("TALENT_APPLY_RATE_COUNT", 10), env_int("TALENT_APPLY_RATE_SECONDS", 3600))
+TALENT_STATUS_RATE = (env_int("TALENT_STATUS_RATE_COUNT", 30), env_int("TALENT_STATUS_RATE_SECONDS", 3600))
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+# Uploads bigger than this stream to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # Mail: files under var/mail/ by default so a newcomer can read what was sent; SMTP in production.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
@@ -151,7 +167,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Zones Portal <portal@localho
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: kombu's filesystem transport by default (one machine, no Redis); Redis in production.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost/")
 CELERY_BROKER_DIR = VAR_DIR / "celery"
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -191,6 +207,9 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 
 # The domain part of iCalendar UIDs: keep it fixed once feeds are published, or subscribers see duplicates.
 ICAL_UID_DOMAIN = env_str("ICAL_UID_DOMAIN", "zones-portal")
+
+# The public address, for links in mail, where there is no request to take the host from.
+PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 

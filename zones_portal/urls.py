@@ -13,5 +13,6 @@ urlpatterns = [
     path("language/", views.set_language, name="set-language"),
     path("events/", include("events.urls")),
     path("agreements/", include("agreements.urls")),
+    path("", include("talent.urls")),
     path("admin/", admin.site.urls),
 ]

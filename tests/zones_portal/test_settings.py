@@ -51,7 +51,7 @@ def test_defaults_need_no_service(tmp_path):
     assert values["debug"] is True
     assert values["db"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["db"]["NAME"] == str(tmp_path / "db.sqlite3")
-    assert values["broker"] == "filesystem://"
+    assert values["broker"] == "filesystem://localhost/"
     assert values["email"] == "django.core.mail.backends.filebased.EmailBackend"
     assert (values["tz"], values["lang"]) == ("Asia/Tehran", "fa")
 

@@ -31,9 +31,8 @@ class Command(BaseCommand):
                 module_name = f"{config.name}.demo"
                 if find_spec(module_name) is None:
                     continue
-                created = import_module(module_name).seed(self.stdout.write)
-                if config.name == "zones_portal":
-                    usernames = created
+                # A seed may return the usernames of the accounts it made, to list at the end.
+                usernames += import_module(module_name).seed(self.stdout.write) or []
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         self.stdout.write(f"Accounts (password: {settings.DEMO_PASSWORD}):")
         for username in usernames:

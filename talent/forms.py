@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from talent.models import PORTFOLIO_MAX_FILES, Application, ScoringCriterion, TalentCall
+from zones_portal.models import Zone
+from zones_portal.widgets import LocalDateField, MultipleFileField, MultipleFileInput
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public form. Field checks here; the call's own rules (dates, age, zones, duplicates) in the service."""
+
+    birth_date = LocalDateField(label=_("Birth date"))
+    files = MultipleFileField(
+        label=_("Portfolio files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.mp3,.mp4"}),
+        help_text=_(
+            "Up to %(count)s files: PDF up to 20 MB, JPEG or PNG up to 10 MB, MP3 up to 30 MB, MP4 up to 100 MB."
+        )
+        % {"count": PORTFOLIO_MAX_FILES},
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the secretariat keeps my details and shares them with this call's jury, "
+            "and that, if I am selected, my name, zone and discipline appear in the artist network."
+        ),
+        required=True,
+    )
+
+    class Meta:
+        model = Application
+        fields = (
+            "full_name",
+            "birth_date",
+            "zone",
+            "email",
+            "phone",
+            "discipline",
+            "statement",
+            "portfolio_links",
+        )
+        widgets = {
+            "statement": forms.Textarea(attrs={"rows": 6}),
+            "portfolio_links": forms.Textarea(attrs={"rows": 3, "dir": "ltr"}),
+            "email": forms.EmailInput(attrs={"dir": "ltr"}),
+            "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
+        }
+
+    def __init__(self, *args: Any, call: TalentCall, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discipline"].queryset = call.disciplines.all()
+        # Every zone is listed, so that an ineligible one gets the call's own sentence, not "invalid choice".
+        self.fields["zone"].queryset = Zone.objects.filter(is_active=True)
+        self.fields["zone"].label = _("Your zone")
+
+    def _post_clean(self) -> None:
+        """The service validates the whole application against its call; the form does not half-do it."""
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        return {"files": data.pop("files", []), **data}
+
+
+class StatusLookupForm(forms.Form):
+    tracking_code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(label=_("Email you applied with"), widget=forms.EmailInput(attrs={"dir": "ltr"}))
+
+
+class ScoreForm(forms.Form):
+    """One field per criterion, bounded by the criterion's own maximum."""
+
+    def __init__(
+        self, *args: Any, criteria: list[ScoringCriterion], initial_scores: dict[int, Decimal], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
+                label=criterion.name,
+                min_value=0,
+                max_value=criterion.max_score,
+                decimal_places=2,
+                initial=initial_scores.get(criterion.pk),
+                help_text=_("From 0 to %(max)s; weight %(weight)s")
+                % {"max": criterion.max_score, "weight": criterion.weight},
+            )
+
+    def values(self) -> dict[int, Decimal]:
+        return {criterion.pk: self.cleaned_data[f"criterion_{criterion.pk}"] for criterion in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    note = forms.CharField(
+        label=_("What is the conflict of interest?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: a relative, a student, or a colleague of the applicant."),
+    )

@@ -1,0 +1,489 @@
+"""Every write to talent calls, applications, scores and the artist network goes through here.
+
+The public form, the API's nominations, the jury pages and the admin all call
+these functions; none repeats a rule. Refusals raise ``ValidationError`` with
+a message per field (bad input), ``PermissionDenied`` (wrong person) or
+``InvalidMoveError`` (wrong moment).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from talent.models import (
+    PORTFOLIO_LIMITS,
+    PORTFOLIO_MAX_FILES,
+    Application,
+    ApplicationStatusChange,
+    Artist,
+    Assignment,
+    JuryMember,
+    PortfolioFile,
+    Score,
+    ScoringCriterion,
+    TalentCall,
+)
+from zones_portal import permissions
+from zones_portal.dates import format_date
+from zones_portal.files import check_upload
+from zones_portal.i18n import join_list
+from zones_portal.models import Institution
+from zones_portal.services import InvalidMoveError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from zones_portal.models import User, Zone
+
+    Actor = User | AnonymousUser | None
+
+Status = Application.Status
+DUPLICATE = _(
+    "An application with this email has already been sent to this call. Use its tracking code to follow it."
+)
+APPLICANT_FIELDS = (
+    "full_name",
+    "birth_date",
+    "zone",
+    "email",
+    "phone",
+    "discipline",
+    "statement",
+    "portfolio_links",
+    "consent",
+)
+
+
+def _who(actor: Actor) -> User | None:
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _move(application: Application, to: str, actor: Actor, reason: str = "") -> Application:
+    ApplicationStatusChange.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=to,
+        changed_by=_who(actor),
+        reason=reason,
+    )
+    application.status = to
+    application.save(update_fields=["status"])
+    return application
+
+
+# Applying ------------------------------------------------------------------------------------------
+
+
+def eligibility_errors(
+    call: TalentCall, *, birth_date: dt.date | None, zone: Zone | None
+) -> dict[str, list[str]]:
+    """Why this person may not apply to this call (empty when they may). Age counts on the closing day."""
+    errors: dict[str, list[str]] = {}
+    if birth_date is not None:
+        closing_day = timezone.localtime(call.closes_at).date()
+        years = (
+            closing_day.year
+            - birth_date.year
+            - ((closing_day.month, closing_day.day) < (birth_date.month, birth_date.day))
+        )
+        too_young = call.min_age is not None and years < call.min_age
+        too_old = call.max_age is not None and years > call.max_age
+        if too_young or too_old:
+            errors["birth_date"] = [
+                _("This call is for applicants aged %(min)s to %(max)s on %(day)s.")
+                % {
+                    "min": call.min_age if call.min_age is not None else 0,
+                    "max": call.max_age if call.max_age is not None else "—",
+                    "day": format_date(closing_day),
+                }
+            ]
+    if zone is not None:
+        eligible = list(call.eligible_zones.all())
+        if eligible and zone not in eligible:
+            errors["zone"] = [
+                _("This call is open to applicants from %(zones)s only.") % {"zones": join_list(eligible)}
+            ]
+    return errors
+
+
+def _check_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(files) > PORTFOLIO_MAX_FILES:
+        raise ValidationError(
+            {"files": [_("Send at most %(count)s files.") % {"count": PORTFOLIO_MAX_FILES}]}
+        )
+    checked, errors = [], []
+    for upload in files:
+        try:
+            kind = check_upload(upload, PORTFOLIO_LIMITS, max(PORTFOLIO_LIMITS.values()))
+            check_upload(upload, [kind], PORTFOLIO_LIMITS[kind])  # the limit of its own kind
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            checked.append((upload, kind))
+    if errors:
+        raise ValidationError({"files": errors})
+    return checked
+
+
+def _check_links(text: str) -> None:
+    validate = URLValidator(schemes=["http", "https"])
+    bad = []
+    for line in (line.strip() for line in text.splitlines()):
+        if not line:
+            continue
+        try:
+            validate(line)
+        except ValidationError:
+            bad.append(line)
+    if bad:
+        raise ValidationError(
+            {"portfolio_links": [_("These are not web addresses: %(links)s") % {"links": ", ".join(bad)}]}
+        )
+
+
+@transaction.atomic
+def apply(
+    call: TalentCall,
+    *,
+    files: Sequence[UploadedFile] = (),
+    nominated_by: Institution | None = None,
+    now: dt.datetime | None = None,
+    **data: Any,
+) -> Application:
+    """An artist (or an institution nominating one) applies; the same checks for both."""
+    from talent import tasks
+
+    now = now or timezone.now()
+    unknown = set(data) - set(APPLICANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not application fields: {', '.join(sorted(unknown))}")
+    call = TalentCall.objects.select_for_update().get(pk=call.pk)
+    phase = call.phase(now)
+    if phase == TalentCall.Phase.UPCOMING:
+        raise InvalidMoveError(
+            _("This call opens on %(day)s.") % {"day": format_date(call.opens_at, "datetime")}
+        )
+    if phase != TalentCall.Phase.OPEN:
+        raise InvalidMoveError(
+            _("This call closed on %(day)s; applications are no longer accepted.")
+            % {"day": format_date(call.closes_at, "datetime")}
+        )
+    data["email"] = (data.get("email") or "").strip().lower()
+    application = Application(
+        call=call, nominated_by=nominated_by, language=(get_language() or "fa")[:2], **data
+    )
+    errors, checked_files = _application_errors(call, application, files)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:  # a simultaneous second application by the same person
+        raise ValidationError({"email": [DUPLICATE]}) from None
+    for upload, kind in checked_files:
+        PortfolioFile.objects.create(
+            application=application,
+            file=upload,
+            original_name=upload.name[:255],
+            kind=kind,
+            size=upload.size or 0,
+        )
+    ApplicationStatusChange.objects.create(application=application, to_status=Status.SUBMITTED)
+    sync_assignments(call, applications=[application])
+    transaction.on_commit(lambda: tasks.send_application_receipt.delay(application.pk))
+    return application
+
+
+def _application_errors(
+    call: TalentCall, application: Application, files: Sequence[UploadedFile]
+) -> tuple[dict[str, list[str]], list[tuple[UploadedFile, str]]]:
+    """Every reason to refuse an application at once, per field, so the applicant fixes all in one go."""
+    errors = eligibility_errors(
+        call, birth_date=application.birth_date, zone=getattr(application, "zone", None)
+    )
+
+    def add(key: str, messages: Iterable[str]) -> None:
+        errors.setdefault(key, []).extend(messages)
+
+    if not application.consent:
+        add("consent", [_("Your consent is needed to keep and share your details with the jury.")])
+    if application.discipline_id and not call.disciplines.filter(pk=application.discipline_id).exists():
+        add("discipline", [_("This call does not cover that discipline.")])
+    if application.email and Application.objects.filter(call=call, email=application.email).exists():
+        add("email", [DUPLICATE])
+    checked_files: list[tuple[UploadedFile, str]] = []
+    for check in (
+        lambda: _check_links(application.portfolio_links),
+        lambda: checked_files.extend(_check_files(files)),
+    ):
+        try:
+            check()
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                add(key, messages)
+    try:
+        application.full_clean(exclude=["call", "tracking_code", "nominated_by"])
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            add(key, messages)
+    return errors, checked_files
+
+
+def find_application(tracking_code: str, email: str) -> Application | None:
+    """Both must match: a tracking code alone shows nothing."""
+    code = tracking_code.strip().upper()
+    if len(code) == 8 and "-" not in code:
+        code = f"{code[:4]}-{code[4:]}"
+    return (
+        Application.objects.select_related("call", "discipline", "zone")
+        .filter(tracking_code=code, email=email.strip().lower())
+        .first()
+    )
+
+
+@transaction.atomic
+def withdraw(application: Application, email: str) -> Application:
+    """The applicant withdraws, proving who they are with the email they applied with."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.email != email.strip().lower():
+        raise PermissionDenied(_("The email does not match this application."))
+    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
+        raise InvalidMoveError(_("This application can no longer be withdrawn."))
+    return _move(application, Status.WITHDRAWN, None)
+
+
+# The jury ------------------------------------------------------------------------------------------
+
+
+def sync_assignments(call: TalentCall, applications: Iterable[Application] | None = None) -> int:
+    """Puts each application before every juror of its call who judges its discipline."""
+    jury = list(JuryMember.objects.filter(call=call).prefetch_related("disciplines"))
+    applications = (
+        list(applications)
+        if applications is not None
+        else list(call.applications.exclude(status=Status.WITHDRAWN))
+    )
+    existing = set(
+        Assignment.objects.filter(application__in=applications).values_list("application_id", "juror_id")
+    )
+    wanted = []
+    for application in applications:
+        for member in jury:
+            judged = {d.pk for d in member.disciplines.all()}
+            if (not judged or application.discipline_id in judged) and (
+                application.pk,
+                member.user_id,
+            ) not in existing:
+                wanted.append(Assignment(application=application, juror_id=member.user_id))
+    Assignment.objects.bulk_create(wanted, ignore_conflicts=True)
+    return len(wanted)
+
+
+@transaction.atomic
+def score(actor: Actor, assignment: Assignment, values: Mapping[int, Decimal | int | str]) -> Assignment:
+    """A juror scores every criterion of an application assigned to them, each within its bounds."""
+    assignment = (
+        Assignment.objects.select_for_update().select_related("application__call").get(pk=assignment.pk)
+    )
+    if not permissions.can_score(actor, assignment):
+        raise PermissionDenied(_("Only the juror this application is assigned to may score it."))
+    application = assignment.application
+    if application.call.status == TalentCall.Status.FINISHED or application.status in (Status.WITHDRAWN,):
+        raise InvalidMoveError(_("This application is no longer being judged."))
+    criteria = list(application.call.criteria.all())
+    errors: dict[str, list[str]] = {}
+    clean: dict[ScoringCriterion, Decimal] = {}
+    for criterion in criteria:
+        raw = values.get(criterion.pk)
+        key = f"criterion_{criterion.pk}"
+        try:
+            value = Decimal(str(raw))
+        except (ArithmeticError, ValueError, TypeError):
+            errors[key] = [_("Give a score for “%(criterion)s”.") % {"criterion": criterion.name}]
+            continue
+        if not value.is_finite() or value < 0 or value > criterion.max_score:
+            errors[key] = [
+                _("“%(criterion)s” is scored from 0 to %(max)s.")
+                % {"criterion": criterion.name, "max": criterion.max_score}
+            ]
+            continue
+        clean[criterion] = value.quantize(Decimal("0.01"))
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    for criterion, value in clean.items():
+        Score.objects.update_or_create(
+            assignment=assignment, criterion=criterion, defaults={"value": value, "scored_at": now}
+        )
+    assignment.scored_at = now
+    assignment.save(update_fields=["scored_at"])
+    if application.status == Status.SUBMITTED:
+        _move(application, Status.UNDER_REVIEW, None)
+    return assignment
+
+
+@transaction.atomic
+def declare_conflict(actor: Actor, assignment: Assignment, note: str) -> Assignment:
+    """The juror steps aside: the application leaves their queue and their scores leave the averages."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_score(actor, assignment):
+        raise PermissionDenied(_("Only the juror this application is assigned to may declare a conflict."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": [_("Say briefly what the conflict of interest is.")]})
+    assignment.scores.all().delete()
+    assignment.conflict_declared_at = timezone.now()
+    assignment.conflict_note = note
+    assignment.scored_at = None
+    assignment.save(update_fields=["conflict_declared_at", "conflict_note", "scored_at"])
+    return assignment
+
+
+# Ranking and decisions -----------------------------------------------------------------------------
+
+
+@dataclass
+class Ranked:
+    application: Application
+    total: Decimal  # 0 to 100: the weighted average of each criterion's mean, as a share of its maximum
+    jurors: int
+    by_criterion: dict[int, Decimal] = field(default_factory=dict)  # criterion id -> mean raw score
+
+
+def ranking(call: TalentCall) -> list[Ranked]:
+    """Applications by weighted score, highest first; unscored ones last. Conflicted scores never count.
+
+    For each criterion the jurors' mean is taken, divided by the criterion's maximum, weighted,
+    and the weighted sum divided by the total weight: so criteria on different scales compare fairly.
+    """
+    criteria = {c.pk: c for c in call.criteria.all()}
+    total_weight = sum((c.weight for c in criteria.values()), Decimal(0))
+    counted = Q(assignment__conflict_declared_at__isnull=True)
+    means = (
+        Score.objects.filter(counted, assignment__application__call=call)
+        .values("assignment__application_id", "criterion_id")
+        .annotate(mean=Avg("value"))
+    )
+    juror_counts = dict(
+        Assignment.objects.filter(
+            application__call=call, conflict_declared_at__isnull=True, scored_at__isnull=False
+        )
+        .values("application_id")
+        .annotate(n=Count("pk"))
+        .values_list("application_id", "n")
+    )
+    per_application: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in means:
+        per_application[row["assignment__application_id"]][row["criterion_id"]] = Decimal(str(row["mean"]))
+    ranked = []
+    for application in call.applications.exclude(status=Status.WITHDRAWN).select_related(
+        "zone", "discipline"
+    ):
+        scores = per_application.get(application.pk, {})
+        total = Decimal(0)
+        if scores and total_weight:
+            weighted = sum(
+                (
+                    criteria[cid].weight * (mean / criteria[cid].max_score)
+                    for cid, mean in scores.items()
+                    if cid in criteria
+                ),
+                Decimal(0),
+            )
+            total = (weighted / total_weight * 100).quantize(Decimal("0.01"))
+        ranked.append(Ranked(application, total, juror_counts.get(application.pk, 0), scores))
+    ranked.sort(key=lambda r: (r.jurors == 0, -r.total, r.application.submitted_at))
+    return ranked
+
+
+def _require_manager(actor: Actor) -> None:
+    if not permissions.can_manage_calls(actor):
+        raise PermissionDenied(_("Only the secretariat decides on applications."))
+
+
+@transaction.atomic
+def shortlist(actor: Actor, application: Application) -> Application:
+    _require_manager(actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        raise InvalidMoveError(_("Only an application under review can be shortlisted."))
+    return _move(application, Status.SHORTLISTED, actor)
+
+
+@transaction.atomic
+def select(actor: Actor, application: Application) -> Artist:
+    """Selected artists join the network, in the discipline and zone they applied with."""
+    _require_manager(actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
+        raise InvalidMoveError(_("Only an application under review or shortlisted can be selected."))
+    _move(application, Status.SELECTED, actor)
+    artist, _created = Artist.objects.get_or_create(
+        application=application,
+        defaults={
+            "full_name": application.full_name,
+            "zone_id": application.zone_id,
+            "email": application.email,
+            "phone": application.phone,
+            "bio": application.statement,
+        },
+    )
+    artist.disciplines.add(application.discipline_id)
+    return artist
+
+
+@transaction.atomic
+def reject(actor: Actor, application: Application) -> Application:
+    _require_manager(actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
+        raise InvalidMoveError(_("Only an application under review or shortlisted can be turned down."))
+    return _move(application, Status.NOT_SELECTED, actor)
+
+
+@transaction.atomic
+def publish_call(actor: Actor, call: TalentCall) -> TalentCall:
+    _require_manager(actor)
+    call = TalentCall.objects.select_for_update().get(pk=call.pk)
+    if call.status != TalentCall.Status.DRAFT:
+        raise InvalidMoveError(_("Only a draft call can be published."))
+    problems = []
+    if not call.disciplines.exists():
+        problems.append(_("Name the call's disciplines."))
+    if not call.criteria.exists():
+        problems.append(_("Add its scoring criteria."))
+    if problems:
+        raise InvalidMoveError(problems)
+    call.status = TalentCall.Status.PUBLISHED
+    call.save(update_fields=["status", "updated_at"])
+    return call
+
+
+@transaction.atomic
+def finish_call(actor: Actor, call: TalentCall) -> TalentCall:
+    """Closes the review: whoever was not selected is told so."""
+    _require_manager(actor)
+    call = TalentCall.objects.select_for_update().get(pk=call.pk)
+    if call.phase() != TalentCall.Phase.REVIEW:
+        raise InvalidMoveError(_("Only a call that has closed and is under review can be finished."))
+    for application in call.applications.filter(
+        status__in=[Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED]
+    ):
+        _move(application, Status.NOT_SELECTED, actor)
+    call.status = TalentCall.Status.FINISHED
+    call.save(update_fields=["status", "updated_at"])
+    return call

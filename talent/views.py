@@ -1,0 +1,242 @@
+"""Talent pages: public (open calls, applying, status), the jury's, the deputies' and the network.
+
+Thin: read input, call a service, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from talent import services
+from talent.forms import ApplicationForm, ConflictForm, ScoreForm, StatusLookupForm
+from talent.models import Application, Artist, Assignment, Discipline, PortfolioFile, Score, TalentCall
+from zones_portal import files, permissions
+from zones_portal.forms import add_service_errors
+from zones_portal.models import Zone
+from zones_portal.ratelimit import limit_posts
+
+RECENT_RECEIPT = "talent_receipt"
+
+
+def _public_calls() -> QuerySet[TalentCall]:
+    return TalentCall.objects.published().prefetch_related("disciplines", "eligible_zones")
+
+
+# Public --------------------------------------------------------------------------------------------
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    """Open and upcoming calls first, then the recent closed ones, for anyone."""
+    now = timezone.now()
+    calls = _public_calls()
+    return render(
+        request,
+        "talent/call_list.html",
+        {
+            "open_calls": list(calls.open_at(now).order_by("closes_at")),
+            "upcoming": list(
+                calls.filter(status=TalentCall.Status.PUBLISHED, opens_at__gt=now).order_by("opens_at")
+            ),
+            "closed": list(calls.filter(closes_at__lte=now).order_by("-closes_at")[:10]),
+        },
+    )
+
+
+def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(_public_calls().prefetch_related("criteria"), pk=pk)
+    return render(request, "talent/call_detail.html", {"call": call})
+
+
+@limit_posts("talent-apply", "TALENT_APPLY_RATE")
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    call = get_object_or_404(_public_calls(), pk=pk)
+    if not call.is_open and request.method == "GET":
+        return render(request, "talent/call_detail.html", {"call": call}, status=200)
+    form = ApplicationForm(request.POST or None, request.FILES or None, call=call)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.apply(call, **form.service_arguments())
+        except services.InvalidMoveError as error:
+            form.add_error(None, error)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            request.session[RECENT_RECEIPT] = application.pk
+            return redirect("talent:applied")
+    return render(request, "talent/apply.html", {"call": call, "form": form})
+
+
+def applied(request: HttpRequest) -> HttpResponse:
+    """The confirmation, shown once to the browser that applied (the code is also sent by email)."""
+    application = (
+        Application.objects.select_related("call").filter(pk=request.session.get(RECENT_RECEIPT)).first()
+    )
+    if application is None:
+        return redirect("talent:status")
+    return render(request, "talent/applied.html", {"application": application})
+
+
+@limit_posts("talent-status", "TALENT_STATUS_RATE")
+def status(request: HttpRequest) -> HttpResponse:
+    """Tracking code and email together show an application; either alone shows nothing."""
+    form = StatusLookupForm(request.POST or None)
+    application = None
+    if request.method == "POST" and form.is_valid():
+        application = services.find_application(
+            form.cleaned_data["tracking_code"], form.cleaned_data["email"]
+        )
+        if application is None:
+            form.add_error(None, _("No application matches this tracking code and email."))
+        elif request.POST.get("withdraw") == "yes":
+            try:
+                services.withdraw(application, form.cleaned_data["email"])
+            except (services.InvalidMoveError, PermissionDenied) as error:
+                form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
+            else:
+                application.refresh_from_db()
+                messages.success(request, _("Your application is withdrawn."))
+    return render(request, "talent/status.html", {"form": form, "application": application})
+
+
+# Jury ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def jury_queue(request: HttpRequest) -> HttpResponse:
+    """Only the applications assigned to me, without the ones where I declared a conflict."""
+    assignments = (
+        Assignment.objects.filter(juror=request.user, conflict_declared_at__isnull=True)
+        .exclude(application__status=Application.Status.WITHDRAWN)
+        .exclude(application__call__status=TalentCall.Status.FINISHED)
+        .select_related("application__call", "application__discipline", "application__zone")
+        .order_by("scored_at", "application__call__closes_at", "application__submitted_at")
+    )
+    if not assignments.exists() and not request.user.jury_memberships.exists():
+        raise PermissionDenied(_("You are not on any jury."))
+    return render(request, "talent/jury_queue.html", {"assignments": assignments})
+
+
+def _my_assignment(request: HttpRequest, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.filter(juror=request.user, application_id=pk, conflict_declared_at__isnull=True)
+        .select_related("application__call", "application__discipline", "application__zone")
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+@login_required
+def jury_application(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    application = assignment.application
+    criteria = list(application.call.criteria.all())
+    mine = {score.criterion_id: score.value for score in Score.objects.filter(assignment=assignment)}
+    form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.score(request.user, assignment, form.values())
+        except (services.InvalidMoveError, PermissionDenied) as error:
+            messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your scores are saved."))
+            return redirect("talent:jury")
+    return render(
+        request,
+        "talent/jury_application.html",
+        {
+            "assignment": assignment,
+            "application": application,
+            "form": form,
+            "conflict_form": ConflictForm(),
+            "files": PortfolioFile.objects.filter(application=application),
+        },
+    )
+
+
+@login_required
+@require_POST
+def jury_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _my_assignment(request, pk)
+    form = ConflictForm(request.POST)
+    if form.is_valid():
+        services.declare_conflict(request.user, assignment, form.cleaned_data["note"])
+        messages.success(
+            request, _("Noted. The application has left your queue and your scores do not count.")
+        )
+        return redirect("talent:jury")
+    messages.error(request, _("Say briefly what the conflict of interest is."))
+    return redirect("talent:jury-application", pk=pk)
+
+
+@login_required
+def portfolio_download(request: HttpRequest, pk: int) -> HttpResponse:
+    portfolio = get_object_or_404(
+        PortfolioFile.objects.filter(application__in=Application.objects.visible_to(request.user)), pk=pk
+    )
+    return files.download(portfolio.file, portfolio.original_name)
+
+
+# Deputies and the network --------------------------------------------------------------------------
+
+
+@login_required
+def zone_calls(request: HttpRequest) -> HttpResponse:
+    """The open calls my zone is eligible for, and how many applications came from my zone."""
+    scope = permissions.scope_of(request.user)
+    calls = _public_calls().exclude(status=TalentCall.Status.FINISHED)
+    if scope.zone_id is not None:
+        calls = calls.eligible_for_zone(scope.zone_id).annotate(
+            from_my_zone=Count("applications", filter=Q(applications__zone_id=scope.zone_id))
+        )
+    calls = calls.annotate(total=Count("applications", distinct=True)).order_by("closes_at")
+    return render(
+        request,
+        "talent/zone_calls.html",
+        {
+            "calls": calls,
+            "zone": Zone.objects.filter(pk=scope.zone_id).first(),
+            "public_url": reverse("talent:calls"),
+        },
+    )
+
+
+@login_required
+def network(request: HttpRequest) -> HttpResponse:
+    """The artist network, by discipline and zone."""
+    if not permissions.may_browse_network(request.user):
+        raise PermissionDenied(
+            _("The artist network is open to the secretariat, the zones and partner institutions.")
+        )
+    artists = Artist.objects.visible_to(request.user)
+    zone = request.GET.get("zone", "")
+    discipline = request.GET.get("discipline", "")
+    if zone:
+        artists = artists.filter(zone__slug=zone)
+    if discipline:
+        artists = artists.filter(disciplines__slug=discipline)
+    artists = artists.select_related("zone", "application__call").prefetch_related("disciplines").distinct()
+    rows = [(artist, permissions.can_see_artist_contact(request.user, artist)) for artist in artists]
+    return render(
+        request,
+        "talent/network.html",
+        {
+            "rows": rows,
+            "zones": Zone.objects.visible_to(request.user),
+            "disciplines": Discipline.objects.filter(is_active=True),
+            "selected_zone": zone,
+            "selected_discipline": discipline,
+        },
+    )
