@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talent.models import PORTFOLIO_MAX_FILES, Application, ScoringCriterion, TalentCall
+from zones_portal.dates import uses_jalali
 from zones_portal.models import Zone
 from zones_portal.widgets import LocalDateField, MultipleFileField, MultipleFileInput
 
@@ -15,6 +16,16 @@ class ApplicationForm(forms.ModelForm):
     """The public form. Field checks here; the call's own rules (dates, age, zones, duplicates) in the service."""
 
     birth_date = LocalDateField(label=_("Birth date"))
+
+    def __init__(self, *args: Any, call: TalentCall, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["discipline"].queryset = call.disciplines.all()
+        # Every zone is listed, so that an ineligible one gets the call's own sentence, not "invalid choice".
+        self.fields["zone"].queryset = Zone.objects.filter(is_active=True)
+        self.fields["zone"].label = _("Your zone")
+        placeholder = "۱۳۸۰/۰۵/۲۰" if uses_jalali() else "2001-08-11"
+        self.fields["birth_date"].widget.attrs["placeholder"] = placeholder
+
     files = MultipleFileField(
         label=_("Portfolio files"),
         required=False,
@@ -50,13 +61,6 @@ class ApplicationForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"dir": "ltr"}),
             "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
         }
-
-    def __init__(self, *args: Any, call: TalentCall, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["discipline"].queryset = call.disciplines.all()
-        # Every zone is listed, so that an ineligible one gets the call's own sentence, not "invalid choice".
-        self.fields["zone"].queryset = Zone.objects.filter(is_active=True)
-        self.fields["zone"].label = _("Your zone")
 
     def _post_clean(self) -> None:
         """The service validates the whole application against its call; the form does not half-do it."""

@@ -18,7 +18,8 @@ class LocalDateInput(forms.TextInput):
     def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
         attrs = dict(attrs or {})
         if uses_jalali():
-            attrs.setdefault("placeholder", "۱۴۰۵/۰۹/۰۷")
+            if "placeholder" not in self.attrs:
+                attrs.setdefault("placeholder", "۱۴۰۵/۰۹/۰۷")
             attrs.setdefault("inputmode", "numeric")
             attrs["class"] = (attrs.get("class", "") + " jalali-date").strip()
             self.input_type = "text"
