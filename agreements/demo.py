@@ -95,6 +95,13 @@ def seed(say: Callable[[str], None]) -> None:
         services.add_obligation(
             secretariat,
             mou,
+            description="برپایی نمایشگاه آثار هنرمندان مناطق آزاد در تالار حوزه هنری تهران",
+            party=parties["institution"],
+            due_on=today + dt.timedelta(days=25),
+        )
+        services.add_obligation(
+            secretariat,
+            mou,
             description="برگزاری نشست هم‌اندیشی معاونان فرهنگی مناطق با حوزه هنری",
             party=parties["secretariat"],
             due_on=today + dt.timedelta(days=10),

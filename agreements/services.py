@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 Status = Agreement.Status
 AGREEMENT_FIELDS = ("title", "subject", "summary", "signed_on", "effective_from", "expires_on", "notice_days")
+NOT_YOURS = _("Only the party that owes this obligation may report on it.")
 OPEN_OBLIGATION = (Obligation.Status.PENDING, Obligation.Status.IN_PROGRESS)
 
 
@@ -259,7 +260,7 @@ def report_obligation(
         Obligation.objects.select_for_update().select_related("party", "agreement").get(pk=obligation.pk)
     )
     if not permissions.can_update_obligation(actor, obligation):
-        raise PermissionDenied(_("Only the party that owes this obligation may report on it."))
+        raise PermissionDenied(NOT_YOURS)
     if obligation.agreement.status not in (Status.ACTIVE, Status.EXPIRED):
         raise InvalidMoveError(_("Obligations are reported only once their agreement is in force."))
     if status not in (Obligation.Status.IN_PROGRESS, Obligation.Status.DONE):

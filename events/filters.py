@@ -5,32 +5,36 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from events.models import Event, EventCategory, Participation
+from zones_portal.filters import DateOrDateTimeFilter
 from zones_portal.models import Zone
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its slug (documented as a string in the API)."""
+
+
 class EventFilter(django_filters.FilterSet):
-    zone = django_filters.ModelChoiceFilter(
+    zone = SlugFilter(
         label=_("Zone"),
         queryset=Zone.objects.all(),
         to_field_name="slug",
         method="filter_zone",
         empty_label=_("All zones"),
     )
-    category = django_filters.ModelChoiceFilter(
+    category = SlugFilter(
         label=_("Category"),
         queryset=EventCategory.objects.all(),
         to_field_name="slug",
         empty_label=_("All categories"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
-    starts_after = django_filters.IsoDateTimeFilter(
-        field_name="starts_at", lookup_expr="gte", label=_("Starts after")
-    )
-    starts_before = django_filters.IsoDateTimeFilter(
-        field_name="starts_at", lookup_expr="lt", label=_("Starts before")
-    )
+    starts_after = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("Starts after"))
+    starts_before = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("Starts before"))
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
 
     class Meta:

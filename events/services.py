@@ -154,6 +154,31 @@ def create_event(
 
 
 @transaction.atomic
+def propose_event_as_institution(
+    actor: Actor,
+    *,
+    participating_zones: Sequence[Zone] = (),
+    **fields: Any,
+) -> Event:
+    """A partner institution proposes an event to a zone: it goes straight to the secretariat as
+    submitted, co-organised by the institution, and the participating zones are invited at once."""
+    institution_id = permissions.scope_of(actor).institution_id
+    _require(institution_id is not None, _("Only a partner institution proposes events this way."))
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"Not event fields: {', '.join(sorted(unknown))}")
+    event = Event(status=Status.SUBMITTED, created_by=actor, **fields)
+    _validate(actor, event, participating_zones)
+    if event.starts_at <= timezone.now():
+        raise ValidationError({"starts_at": [_("An event must be proposed before it starts.")]})
+    event.save()
+    event.co_organisers.set([institution_id])
+    _sync_participations(event, participating_zones, timezone.now())
+    StatusChange.objects.create(event=event, from_status="", to_status=Status.SUBMITTED, changed_by=actor)
+    return event
+
+
+@transaction.atomic
 def update_event(
     actor: Actor,
     event: Event,

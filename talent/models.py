@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -198,7 +199,11 @@ class ScoringCriterion(models.Model):
     )
     name = models.CharField(_("criterion"), max_length=200)
     weight = models.DecimalField(
-        _("weight"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0.01)]
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     max_score = models.PositiveSmallIntegerField(
         _("maximum score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]

@@ -1,11 +1,16 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from zones_portal.admin_site import SecretariatAdmin, SecretariatOnly, SecretariatStackedInline
-from zones_portal.models import Institution, Membership, User, Zone
+from zones_portal.dates import format_date
+from zones_portal.models import ApiToken, Institution, Membership, User, Zone
 
 # Standing comes from Membership and zones_portal.permissions, not from Django groups.
 admin.site.unregister(Group)
@@ -79,3 +84,70 @@ class PortalUserAdmin(SecretariatOnly, UserAdmin):
         if membership is None:
             return "—"
         return str(membership.zone or membership.institution or _("Secretariat"))
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SecretariatAdmin):
+    """Keys are made here or with ``create_api_token``; the key is shown once, then only its start."""
+
+    list_display = ("hint", "user", "name", "write_enabled", "created", "expires", "last_used", "state")
+    list_filter = ("write_enabled",)
+    search_fields = ("user__username", "name", "hint")
+    list_select_related = ("user",)
+    fields = (
+        "user",
+        "name",
+        "write_enabled",
+        "expires_at",
+        "hint",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    readonly_fields = ("hint", "created_at", "last_used_at", "revoked_at")
+    autocomplete_fields = ("user",)
+    actions = ("revoke_selected",)
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        # A key's owner and rights are fixed once issued: revoke it and issue another.
+        return super().has_change_permission(request, obj) and obj is None
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        token, key = ApiToken.issue(
+            form.cleaned_data["user"],
+            name=form.cleaned_data.get("name", ""),
+            expires_at=form.cleaned_data.get("expires_at"),
+            write_enabled=form.cleaned_data.get("write_enabled", True),
+        )
+        obj.pk = token.pk
+        obj.refresh_from_db()
+        self.message_user(
+            request,
+            _("The new key, shown only this once; copy it now: %(key)s") % {"key": key},
+            messages.WARNING,
+        )
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, token: ApiToken) -> str:
+        return format_date(token.created_at, "datetime")
+
+    @admin.display(description=_("expires"), ordering="expires_at")
+    def expires(self, token: ApiToken) -> str:
+        return format_date(token.expires_at, "datetime") or "—"
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, token: ApiToken) -> str:
+        return format_date(token.last_used_at, "datetime") or "—"
+
+    @admin.display(description=_("state"))
+    def state(self, token: ApiToken) -> str:
+        if token.revoked_at:
+            return str(_("revoked"))
+        return str(_("in use")) if token.is_usable else str(_("expired"))
+
+    @admin.action(description=_("Revoke the selected keys"))
+    def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request, ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count}
+        )

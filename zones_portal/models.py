@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
@@ -241,3 +244,68 @@ class StatusChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now: dt.datetime | None = None) -> ApiTokenQuerySet:
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A key for the REST API. Only its SHA-256 digest is stored: a leaked database leaks no key."""
+
+    PREFIX = "zp_"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("What the key is for, to tell keys apart.")
+    )
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    hint = models.CharField(_("key begins"), max_length=12, editable=False)
+    write_enabled = models.BooleanField(
+        _("may write"),
+        default=True,
+        help_text=_("A read-only key can read but not propose, nominate or report."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.name or self.user})"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(
+        cls, user: User, *, name: str = "", expires_at: dt.datetime | None = None, write_enabled: bool = True
+    ) -> tuple[ApiToken, str]:
+        """Creates a key and returns it with its record; the key itself is never stored or shown again."""
+        key = cls.PREFIX + secrets.token_urlsafe(30)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=cls.digest_of(key),
+            hint=key[:10],
+            expires_at=expires_at,
+            write_enabled=write_enabled,
+        )
+        return token, key
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("agreements/", include("agreements.urls")),
     path("", include("talent.urls")),
+    path("api/", include("zones_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

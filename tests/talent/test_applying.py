@@ -78,7 +78,7 @@ def test_an_artist_applies_and_gets_a_tracking_code(anonymous, qeshm, django_cap
     ("changes", "field", "message"),
     [
         ({"birth_date": "1395/01/01"}, "birth_date", "این فراخوان برای متقاضیانی است که در"),
-        ({"consent": ""}, "consent", "این فیلد لازم است."),
+        ({"consent": ""}, "consent", "این مقدار لازم است."),
     ],
 )
 def test_refusals_come_with_a_message_in_persian(anonymous, qeshm, changes, field, message):

@@ -117,7 +117,7 @@ def test_a_bad_email_gives_a_form_error_and_saves_nothing(client_for, kish_deput
         reverse("zone-edit", args=["kish"]), {"phone": "076", "email": "not-an-address"}
     )
     assert response.status_code == 200
-    assert "یک ایمیل آدرس معتبر وارد کنید" in response.content.decode()
+    assert "پست الکترونیکی صحیح وارد کنید." in response.content.decode()
     assert Zone.objects.get(slug="kish").phone == ""
 
 

@@ -1,0 +1,130 @@
+"""Talent calls in the REST API: their public fields, and nominations by partner institutions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from events.api import ERRORS
+from talent import services
+from talent.models import Discipline, ScoringCriterion, TalentCall
+from zones_portal import permissions
+from zones_portal.api.permissions import WritesNeedAWriteKey
+from zones_portal.models import Institution, Zone
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringCriterion
+        fields = ("name", "weight", "max_score")
+
+
+class TalentCallSerializer(serializers.ModelSerializer):
+    disciplines = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    eligible_zones = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    criteria = CriterionSerializer(many=True, read_only=True)
+    phase = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TalentCall
+        fields = (
+            "id",
+            "title",
+            "description",
+            "disciplines",
+            "eligible_zones",
+            "min_age",
+            "max_age",
+            "opens_at",
+            "closes_at",
+            "phase",
+            "criteria",
+        )
+        read_only_fields = fields
+
+    def get_phase(self, call: TalentCall) -> str:
+        return call.phase()
+
+
+class NominationSerializer(serializers.Serializer):
+    """The artist an institution nominates; the same checks as the public form."""
+
+    full_name = serializers.CharField(max_length=200)
+    birth_date = serializers.DateField()
+    zone = serializers.SlugRelatedField(slug_field="slug", queryset=Zone.objects.filter(is_active=True))
+    email = serializers.EmailField()
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    discipline = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Discipline.objects.filter(is_active=True)
+    )
+    statement = serializers.CharField()
+    portfolio_links = serializers.ListField(child=serializers.URLField(), required=False, default=list)
+    consent = serializers.BooleanField(
+        help_text="The artist agreed to the call's terms and to the jury seeing their details."
+    )
+
+
+class NominationReceiptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    status = serializers.CharField()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published talent calls", responses={200: TalentCallSerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One talent call", responses={200: TalentCallSerializer, **ERRORS}),
+)
+class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TalentCallSerializer
+
+    def get_queryset(self) -> QuerySet[TalentCall]:
+        return (
+            TalentCall.objects.published()
+            .prefetch_related("disciplines", "eligible_zones", "criteria")
+            .order_by("-opens_at", "pk")
+        )
+
+    @extend_schema(
+        summary="Nominate an artist (institutions)",
+        description="Creates an application marked as nominated by the caller's institution. "
+        "The artist receives the tracking code by email.",
+        request=NominationSerializer,
+        responses={201: NominationReceiptSerializer, **ERRORS},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="nominations",
+        permission_classes=[IsAuthenticated, WritesNeedAWriteKey],
+        serializer_class=NominationSerializer,
+    )
+    def nominations(self, request: Request, pk: Any = None) -> Response:
+        call = self.get_object()
+        institution_id = permissions.scope_of(request.user).institution_id
+        if institution_id is None:
+            raise PermissionDenied(_only_institutions())
+        nomination = NominationSerializer(data=request.data)
+        nomination.is_valid(raise_exception=True)
+        data = dict(nomination.validated_data)
+        data["portfolio_links"] = "\n".join(data.get("portfolio_links", []))
+        application = services.apply(call, nominated_by=Institution.objects.get(pk=institution_id), **data)
+        receipt = {
+            "id": application.pk,
+            "tracking_code": application.tracking_code,
+            "status": application.status,
+        }
+        return Response(NominationReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+def _only_institutions() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Only a partner institution nominates artists.")

@@ -1,0 +1,31 @@
+"""Turns the services' Django exceptions into the API's error responses.
+
+A ``ValidationError`` (bad input, or a move that does not fit the moment) is a
+400 with messages per field; a ``PermissionDenied`` is a 403 with its sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+
+def handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(error, DjangoValidationError):
+        if hasattr(error, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+                for field, messages in error.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+        error = exceptions.ValidationError(detail)
+    elif isinstance(error, DjangoPermissionDenied):
+        error = exceptions.PermissionDenied(str(error) or None)
+    return exception_handler(error, context)

@@ -1,0 +1,23 @@
+"""The REST API's URLs: one router for every app's viewsets, the OpenAPI schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from agreements.api import AgreementViewSet, ObligationViewSet
+from events.api import EventViewSet
+from talent.api import TalentCallViewSet
+from zones_portal.api.views import ZoneViewSet
+
+router = DefaultRouter()
+router.register("zones", ZoneViewSet, basename="zone")
+router.register("events", EventViewSet, basename="event")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("obligations", ObligationViewSet, basename="obligation")
+router.register("talent-calls", TalentCallViewSet, basename="talent-call")
+
+urlpatterns = [
+    path("v1/", include((router.urls, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
