@@ -64,8 +64,8 @@ def seed(say: Callable[[str], None]) -> None:
             ),
             signed_on=today - dt.timedelta(days=120),
             effective_from=today - dt.timedelta(days=110),
-            expires_on=today + dt.timedelta(days=40),
-            notice_days=60,
+            expires_on=today + dt.timedelta(days=59),
+            notice_days=60,  # so its notice period began yesterday
             parties=[
                 {"kind": Party.Kind.SECRETARIAT, "role": Party.Role.SIGNATORY},
                 {"kind": Party.Kind.INSTITUTION, "institution": art_bureau, "role": Party.Role.SIGNATORY},
@@ -104,14 +104,14 @@ def seed(say: Callable[[str], None]) -> None:
             mou,
             description="برگزاری نشست هم‌اندیشی معاونان فرهنگی مناطق با حوزه هنری",
             party=parties["secretariat"],
-            due_on=today + dt.timedelta(days=10),
+            due_on=today + dt.timedelta(days=13),
         )
         services.add_obligation(
             secretariat,
             mou,
             description="تهیه فضای نمایشگاهی دائمی آثار هنرمندان در کیش",
             party=parties["kish"],
-            due_on=today - dt.timedelta(days=12),
+            due_on=today - dt.timedelta(days=8),
         )
         Event.objects.filter(title="جشنواره ملی قرآن کریم کیش").update(agreement=mou)
 
@@ -140,21 +140,21 @@ def seed(say: Callable[[str], None]) -> None:
             export,
             description="معرفی ده کسب‌وکار صنایع خلاق برای حضور در نمایشگاه صادرات قشم",
             party=parties["kish"],
-            due_on=today + dt.timedelta(days=5),
+            due_on=today + dt.timedelta(days=13),
         )
         services.add_obligation(
             secretariat,
             export,
             description="تأمین غرفه مشترک مناطق در نمایشگاه صادرات صنایع خلاق قشم",
             party=parties["qeshm"],
-            due_on=today + dt.timedelta(days=9),
+            due_on=today + dt.timedelta(days=2),
         )
         services.add_obligation(
             secretariat,
             export,
             description="کارگاه آموزشی بسته‌بندی و برندسازی محصولات فرهنگی کودک",
             party=parties["institution"],
-            due_on=today - dt.timedelta(days=3),
+            due_on=today - dt.timedelta(days=8),
         )
         Event.objects.filter(title="نمایشگاه صادرات صنایع خلاق قشم").update(agreement=export)
 

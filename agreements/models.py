@@ -73,6 +73,9 @@ class Agreement(models.Model):
         default=60,
         help_text=_("How many days before it expires the parties are reminded."),
     )
+    notice_starts_on = models.DateField(
+        _("notice period begins"), null=True, blank=True, editable=False, db_index=True
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     termination_reason = models.TextField(_("reason for termination"), blank=True)
     created_by = models.ForeignKey(
@@ -104,6 +107,16 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Kept on the row so the reminder sweep finds agreements entering their notice with an index.
+        self.notice_starts_on = (
+            self.expires_on - dt.timedelta(days=self.notice_days) if self.expires_on else None
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"expires_on", "notice_days"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "notice_starts_on"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if self.effective_from and self.expires_on and self.expires_on <= self.effective_from:

@@ -107,8 +107,9 @@ def seed(say: Callable[[str], None]) -> None:
 
     # Held, report overdue: Aras's handicrafts exhibition ten days ago; Arvand's conference 25 days ago.
     for host, title, category, days in (
-        ("aras", "نمایشگاه صنایع دستی و هنرهای سنتی ارس", "exhibition", -12),
-        ("arvand", "همایش نقش فرهنگ در توسعه مناطق آزاد", "conference", -27),
+        # Ended 8 and 22 days ago: the 7- and 21-day report reminders fell due yesterday.
+        ("aras", "نمایشگاه صنایع دستی و هنرهای سنتی ارس", "exhibition", -9),
+        ("arvand", "همایش نقش فرهنگ در توسعه مناطق آزاد", "conference", -23),
     ):
         held = event(host, title, category, _at(days, 10), 30, venue="سالن اجتماعات سازمان منطقه")
         if held:
@@ -126,7 +127,7 @@ def seed(say: Callable[[str], None]) -> None:
         "qeshm",
         "نمایشگاه صادرات صنایع خلاق قشم",
         "export-fair",
-        _at(12, 10),
+        _at(13, 10),
         56,
         venue="نمایشگاه بین‌المللی قشم",
         description="عرضه محصولات فرهنگی و صنایع خلاق مناطق آزاد به خریداران خارجی.",
@@ -162,6 +163,8 @@ def seed(say: Callable[[str], None]) -> None:
     )
     if scouting:
         services.submit_event(deputies["chabahar"], scouting)
+        # Invited eight days ago and still unanswered: the 7-day reminder is due.
+        scouting.participations.update(invited_at=timezone.now() - dt.timedelta(days=8))
 
     # A draft, and a rejection with its reason.
     event("anzali", "کارگاه آموزشی عکاسی طبیعت انزلی", "workshop", _at(30, 9), 8, venue="تالاب انزلی")
@@ -172,8 +175,8 @@ def seed(say: Callable[[str], None]) -> None:
 
     # A pair in conflict: two approved Kish events on the same evening, and Quran in two zones in one week.
     for host, title, category, start, hours in (
-        ("kish", "شب شعر خلیج فارس", "performance", _at(9, 18), 3),
-        ("kish", "کنسرت موسیقی سنتی جزیره", "performance", _at(9, 19), 3),
+        ("kish", "شب شعر خلیج فارس", "performance", _at(6, 18), 3),
+        ("kish", "کنسرت موسیقی سنتی جزیره", "performance", _at(6, 19), 3),
         ("qeshm", "محفل انس با قرآن قشم", "quran", _at(16, 18), 3),
         ("chabahar", "محفل انس با قرآن چابهار", "quran", _at(16, 19), 3),
     ):

@@ -103,7 +103,7 @@ def seed(say: Callable[[str], None]) -> list[str]:
             QURAN_CALL,
             "quran",
             now - dt.timedelta(days=10),
-            now + dt.timedelta(days=20),
+            now + dt.timedelta(days=6, hours=12),  # the 7-day closing reminder is due
             jurors,
             description="شناسایی قاریان و حافظان نوجوان و جوان مناطق آزاد برای حضور در محافل و مسابقات ملی.",
             min_age=12,
@@ -117,7 +117,7 @@ def seed(say: Callable[[str], None]) -> list[str]:
             CALLIGRAPHY_CALL,
             "calligraphy",
             now - dt.timedelta(days=40),
-            now - dt.timedelta(days=5),
+            now - dt.timedelta(days=4),  # jurors with applications left are reminded from day 3
             jurors,
             description="خوشنویسان مناطق آزاد جنوبی آثار خود با مضمون خلیج فارس را ارسال کنند.",
         )

@@ -184,7 +184,7 @@ def apply(
         )
     data["email"] = (data.get("email") or "").strip().lower()
     application = Application(
-        call=call, nominated_by=nominated_by, language=(get_language() or "fa")[:2], **data
+        call=call, nominated_by=nominated_by, language=(get_language() or "fa")[:2], submitted_at=now, **data
     )
     errors, checked_files = _application_errors(call, application, files)
     if errors:

@@ -13,4 +13,18 @@ def portal(request: HttpRequest) -> dict[str, object]:
         "now": timezone.now(),
         # A callable, so the query runs only on pages that show the jury link.
         "is_juror": lambda: bool(user and user.is_authenticated and user.jury_memberships.exists()),
+        "unread_count": lambda: _unread(user),
     }
+
+
+def _unread(user: object) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    from reminders.models import Notification
+
+    return Notification.objects.filter(
+        recipient=user,
+        read_at__isnull=True,
+        due_at__lte=timezone.now(),
+        status__in=["pending", "sending", "sent", "failed"],
+    ).count()

@@ -43,6 +43,12 @@ class User(AbstractUser):
         help_text=_("Pages and messages are shown to this person in this language."),
     )
 
+    wants_digest = models.BooleanField(
+        _("weekly digest"),
+        default=True,
+        help_text=_("Secretariat staff get a digest of the week in the zones every Saturday morning."),
+    )
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")

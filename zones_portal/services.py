@@ -45,3 +45,10 @@ def set_language(user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+def set_preferences(user: User, *, language: str, wants_digest: bool | None = None) -> None:
+    set_language(user, language)
+    if wants_digest is not None and user.wants_digest != wants_digest:
+        user.wants_digest = wants_digest
+        user.save(update_fields=["wants_digest"])

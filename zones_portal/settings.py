@@ -5,6 +5,7 @@ filesystem message broker under ``var/``, mail written to ``var/mail/``.
 Production sets ``DEBUG=false`` and the variables listed in the README.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -218,6 +219,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
@@ -227,11 +229,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "events-mark-held": {"task": "events.tasks.mark_finished_events_held", "schedule": 15 * 60},
+    "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": 15 * 60},
+    "reminders-weekly-digest": {
+        "task": "reminders.tasks.sweep",
+        "schedule": crontab(day_of_week="sat", hour=8, minute=0),  # Tehran time: CELERY_TIMEZONE
+        "kwargs": {"only": ["weekly_digest"]},
+    },
     "agreements-nightly": {
         "task": "agreements.tasks.record_expiries_and_missed_obligations",
         "schedule": crontab(hour=0, minute=5),  # just after midnight, Tehran time
     },
 }
+
+# Coordination reminders. Offsets in days, as DOMAIN.md sets them; the secretariat overrides them in the
+# admin (Reminder rules). What each number counts from is in the rule's description.
+REMINDER_OFFSETS = {
+    "event_upcoming": [14, 7, 1],  # days before an approved event starts
+    "invitation_unanswered": [7, 10, 3],  # after the invitation; before the event; secretariat too from
+    "report_overdue": [7, 21],  # days after a held event ends; the secretariat is told at the last
+    "obligation_due": [14, 3, 7],  # days before the due date, then every N days while overdue
+    "agreement_expiring": [],  # when its notice period begins (each agreement sets its own)
+    "call_closing": [7, 1],  # days before a call closes
+    "review_pending": [3, 3],  # days after a call closes, then every N days while unscored
+    "zone_quiet": [60],  # days without an event proposed or held
+    "weekly_digest": [],  # Saturday 08:00, Tehran time
+}
+REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
+REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

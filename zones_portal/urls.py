@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("agreements/", include("agreements.urls")),
     path("", include("talent.urls")),
+    path("notifications/", include("reminders.urls")),
     path("api/", include("zones_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -67,7 +67,7 @@ def zone_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "zones_portal/zone_edit.html", {"zone": zone, "form": form})
 
 
-def _remember_language(response: HttpResponse, language: str) -> None:
+def remember_language(response: HttpResponse, language: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,
@@ -89,7 +89,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         return response
     if request.user.is_authenticated:
         services.set_language(request.user, language)
-    _remember_language(response, language)
+    remember_language(response, language)
     return response
 
 
@@ -101,5 +101,5 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: object) -> HttpResponse:
         response = super().form_valid(form)
         user: User = self.request.user
-        _remember_language(response, user.language)
+        remember_language(response, user.language)
         return response

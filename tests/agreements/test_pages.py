@@ -92,9 +92,9 @@ def test_the_agreement_page_runs_a_fixed_number_of_queries(
         make_obligation(agreement, parties[index % len(parties)], due_in_days=index - 50)
     client = client_for(kish_deputy)
     client.get(reverse("agreements:detail", args=[agreement.pk]))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(reverse("agreements:list")).status_code == 200
 
 

@@ -4,7 +4,7 @@ from events.models import Event
 from tests.factories import TEST_PASSWORD, zone_user
 from zones_portal.models import Zone
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_deputy_logs_in_proposes_an_event_and_sees_it_listed(live_server, chromium):

@@ -80,7 +80,7 @@ def test_the_calendar_runs_a_fixed_number_of_queries(
         make_event([kish, qeshm][index % 2], status="approved", starts_in_days=index % 25)
     client = client_for(kish_deputy)
     client.get(reverse("events:calendar"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("events:calendar"))
     assert response.status_code == 200
 

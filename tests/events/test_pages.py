@@ -206,6 +206,6 @@ def test_the_event_list_runs_a_fixed_number_of_queries(
         make_event(qeshm, status="submitted", invite=(kish,))
     client = client_for(kish_deputy)
     client.get(reverse("events:list"))  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200

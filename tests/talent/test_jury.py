@@ -205,5 +205,5 @@ def test_a_jurors_queue_runs_a_fixed_number_of_queries(
         make_application(call, kish)
     client = client_for(juror)
     client.get(reverse("talent:jury"))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(reverse("talent:jury")).status_code == 200

@@ -1,0 +1,84 @@
+"""The person's notifications in the dashboard, and their preferences."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from reminders.models import Notification
+from reminders.registry import RULES
+from zones_portal import permissions
+from zones_portal import services as portal_services
+from zones_portal.models import User
+from zones_portal.views import remember_language
+
+SHOWN = (
+    Notification.Status.PENDING,
+    Notification.Status.SENDING,
+    Notification.Status.SENT,
+    Notification.Status.FAILED,
+)
+
+
+def _mine(request: HttpRequest):
+    return Notification.objects.filter(recipient=request.user, status__in=SHOWN, due_at__lte=timezone.now())
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_mine(request).order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
+    return render(request, "reminders/notification_list.html", {"page": page, "rules": RULES})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marks it read and goes to what it is about."""
+    notification = get_object_or_404(_mine(request), pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    rule = RULES.get(notification.rule)
+    subject = notification.subject
+    if rule is None or subject is None:
+        return redirect("reminders:list")
+    return redirect(rule.context(subject, notification.occasion).get("path") or "reminders:list")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+    if count:
+        messages.success(request, _("All notifications are marked as read."))
+    return redirect("reminders:list")
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=gettext_lazy("Language"), choices=User.Language.choices)
+    wants_digest = forms.BooleanField(
+        label=gettext_lazy("Send me the weekly digest on Saturday mornings"), required=False
+    )
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"language": request.user.language, "wants_digest": request.user.wants_digest},
+    )
+    if not permissions.is_secretariat(request.user):
+        del form.fields["wants_digest"]  # only the secretariat gets the digest
+    if request.method == "POST" and form.is_valid():
+        portal_services.set_preferences(request.user, **form.cleaned_data)
+        messages.success(request, _("Your preferences are saved."))
+        response = redirect("reminders:preferences")
+        remember_language(response, request.user.language)
+        return response
+    return render(request, "reminders/preferences.html", {"form": form})
