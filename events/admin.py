@@ -23,10 +23,10 @@ from zones_portal.admin_site import (
     SecretariatStackedInline,
     SecretariatTabularInline,
     ServiceActionsMixin,
-    csv_download,
     export_url,
 )
 from zones_portal.dates import format_date
+from zones_portal.exports import csv_download
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
 

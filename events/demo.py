@@ -168,9 +168,9 @@ def seed(say: Callable[[str], None]) -> None:
 
     # A draft, and a rejection with its reason.
     event("anzali", "کارگاه آموزشی عکاسی طبیعت انزلی", "workshop", _at(30, 9), 8, venue="تالاب انزلی")
-    rejected = event("maku", "اکران فیلم‌های کوتاه مرزنشینان", "screening", _at(25, 18), 3)
+    rejected = event("aras", "اکران فیلم‌های کوتاه مرزنشینان", "screening", _at(25, 18), 3)
     if rejected:
-        services.submit_event(deputies["maku"], rejected)
+        services.submit_event(deputies["aras"], rejected)
         services.reject_event(secretariat, rejected, "سالن پیشنهادی ظرفیت کافی ندارد؛ محل دیگری معرفی کنید.")
 
     # A pair in conflict: two approved Kish events on the same evening, and Quran in two zones in one week.

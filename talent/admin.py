@@ -32,9 +32,9 @@ from zones_portal.admin_site import (
     SecretariatAdmin,
     SecretariatTabularInline,
     ServiceActionsMixin,
-    csv_download,
 )
 from zones_portal.dates import format_date
+from zones_portal.exports import csv_download
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
 

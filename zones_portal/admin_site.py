@@ -1,7 +1,6 @@
 """The admin site: the secretariat's tool, opened by the permissions module alone."""
 
-import csv
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -11,7 +10,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal import permissions
@@ -113,18 +111,6 @@ class ServiceActionsMixin:
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-def csv_download(name: str, header: Iterable[object], rows: Iterable[Iterable[object]]) -> HttpResponse:
-    """A CSV file of what an admin list shows, readable by spreadsheet programs in Persian."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    response.write("\ufeff")  # the byte-order mark tells Excel the file is UTF-8
-    writer = csv.writer(response)
-    writer.writerow([str(cell) for cell in header])
-    writer.writerows(rows)
-    return response
 
 
 def export_url(request: HttpRequest, name: str) -> str:

@@ -300,3 +300,12 @@ def may_browse_network(user: AnyUser | None) -> bool:
 def can_see_artist_contact(user: AnyUser | None, artist: Artist) -> bool:
     """Contact details go to the secretariat and to the deputies and staff of the artist's own zone."""
     return is_secretariat(user) or acts_for_zone(user, artist.zone_id)
+
+
+# The scorecard ------------------------------------------------------------------------------------
+
+
+def can_see_scorecard(user: AnyUser | None) -> bool:
+    """The secretariat and the zones' own people; every zone sees the others' numbers too."""
+    scope = scope_of(user)
+    return scope.secretariat or scope.zone_id is not None

@@ -44,7 +44,8 @@ def quiet_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) ->
         yield Due(
             zone,
             f"quiet-since:{last_day.isoformat()}",
-            max(since + days(quiet_days), horizon),
+            # A state, not a moment: a zone found quiet is reported now, however long ago it fell silent.
+            max(since + days(quiet_days), now),
             secretariat_ids() + deputy_ids([zone.pk]),
         )
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "agreements.apps.AgreementsConfig",
     "talent.apps.TalentConfig",
     "reminders.apps.RemindersConfig",
+    "scorecard.apps.ScorecardConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The coordination scorecard: which zones interact and which have gone quiet, in numbers."""

@@ -1,0 +1,297 @@
+"""The scorecard's measures per zone and period, computed by the database.
+
+Each measure is one grouped query over all zones and all periods at once (the
+periods become a CASE expression over the measure's date), so the number of
+queries is the same for one month or sixty, for seven zones or seventy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Obligation, Party
+from events.models import Event, EventReport, Participation, StatusChange
+from scorecard.db import Median, SecondsBetween
+from scorecard.periods import Period
+from talent.models import Application
+from zones_portal.models import Zone
+
+PUBLISHED = ("approved", "held", "reported")
+HELD = ("held", "reported")
+REPORT_GRACE = dt.timedelta(days=7)  # a report filed within a week of the event's end is on time
+QUIET_DAYS = 60
+
+# The coordination index: each component is a share from 0 to 1, weighted; a component with nothing
+# to measure in the span (no invitations received, say) is left out and the others scaled up.
+WEIGHTS = {
+    "answer_rate": 25,
+    "reports_on_time_rate": 20,
+    "obligations_on_time_rate": 20,
+    "cross_zone_share": 20,
+    "recency": 15,
+}
+COMPONENT_LABELS = {
+    "answer_rate": _("invitations answered"),
+    "reports_on_time_rate": _("reports filed within a week of the event"),
+    "obligations_on_time_rate": _("obligations met by their due date"),
+    "cross_zone_share": _("cross-zone events hosted or joined, one a month counting as full"),
+    "recency": _("recent activity: full at zero days since the last, nothing at 60"),
+}
+
+
+@dataclass
+class Score:
+    zone: Zone
+    period: Period
+    proposed: int = 0
+    approved: int = 0
+    held: int = 0
+    reported: int = 0
+    cross_hosted: int = 0
+    cross_joined: int = 0
+    invitations: int = 0
+    answered: int = 0
+    median_hours_to_answer: float | None = None
+    reports_due: int = 0
+    reports_on_time: int = 0
+    obligations_due: int = 0
+    obligations_on_time: int = 0
+    applications: int = 0
+    days_since_activity: int | None = None
+    components: dict[str, float] = field(default_factory=dict)
+    index: float | None = 0.0
+    future: bool = False
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.answered / self.invitations if self.invitations else None
+
+    @property
+    def reports_on_time_rate(self) -> float | None:
+        return self.reports_on_time / self.reports_due if self.reports_due else None
+
+    @property
+    def obligations_on_time_rate(self) -> float | None:
+        return self.obligations_on_time / self.obligations_due if self.obligations_due else None
+
+
+def _bucket(field_name: str, periods: Sequence[Period], dates: bool = False) -> Case:
+    whens = []
+    for index, period in enumerate(periods):
+        low, high = (period.start, period.end) if dates else (period.start_at, period.end_at)
+        whens.append(When(**{f"{field_name}__gte": low, f"{field_name}__lt": high}, then=Value(index)))
+    return Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
+def _span(field_name: str, periods: Sequence[Period], dates: bool = False) -> Q:
+    first, last = periods[0], periods[-1]
+    if dates:
+        return Q(**{f"{field_name}__gte": first.start, f"{field_name}__lt": last.end})
+    return Q(**{f"{field_name}__gte": first.start_at, f"{field_name}__lt": last.end_at})
+
+
+def _grouped(
+    queryset: QuerySet,
+    zone_field: str,
+    date_field: str,
+    periods: Sequence[Period],
+    dates: bool = False,
+    **aggregates: Any,
+) -> dict[tuple[int, int], dict[str, Any]]:
+    rows = (
+        queryset.filter(_span(date_field, periods, dates))
+        .annotate(score_zone=F(zone_field), score_bucket=_bucket(date_field, periods, dates))
+        .values("score_zone", "score_bucket")
+        .annotate(**aggregates)
+        .order_by()
+    )
+    return {(row["score_zone"], row["score_bucket"]): row for row in rows}
+
+
+def compute(
+    periods: Sequence[Period], zones: Sequence[Zone] | None = None, now: dt.datetime | None = None
+) -> list[Score]:
+    """Scores for each zone (rows) and each period (in order), zones in their usual order."""
+    now = now or timezone.now()
+    zones = list(zones) if zones is not None else list(Zone.objects.filter(is_active=True))
+    zone_ids = [zone.pk for zone in zones]
+    measures: dict[str, dict[tuple[int, int], dict[str, Any]]] = {}
+
+    moves = StatusChange.objects.filter(event__host_zone_id__in=zone_ids)
+    measures["proposed"] = _grouped(
+        moves.filter(to_status="submitted"),
+        "event__host_zone_id",
+        "changed_at",
+        periods,
+        n=Count("event", distinct=True),
+    )
+    measures["approved"] = _grouped(
+        moves.filter(to_status="approved"),
+        "event__host_zone_id",
+        "changed_at",
+        periods,
+        n=Count("event", distinct=True),
+    )
+    on_time_report = EventReport.objects.filter(
+        event_id=OuterRef("pk"), filed_at__lte=F("event__ends_at") + REPORT_GRACE
+    )
+    measures["held"] = _grouped(
+        Event.objects.filter(host_zone_id__in=zone_ids, status__in=HELD),
+        "host_zone_id",
+        "ends_at",
+        periods,
+        n=Count("pk"),
+        on_time=Count("pk", filter=Q(Exists(on_time_report))),
+    )
+    measures["reported"] = _grouped(
+        EventReport.objects.filter(event__host_zone_id__in=zone_ids),
+        "event__host_zone_id",
+        "filed_at",
+        periods,
+        n=Count("pk"),
+    )
+    joined = Participation.objects.filter(event_id=OuterRef("pk"), answer=Participation.Answer.ACCEPTED)
+    measures["cross_hosted"] = _grouped(
+        Event.objects.filter(Exists(joined), host_zone_id__in=zone_ids, status__in=PUBLISHED),
+        "host_zone_id",
+        "starts_at",
+        periods,
+        n=Count("pk"),
+    )
+    measures["cross_joined"] = _grouped(
+        Participation.objects.filter(
+            zone_id__in=zone_ids, answer=Participation.Answer.ACCEPTED, event__status__in=PUBLISHED
+        ),
+        "zone_id",
+        "event__starts_at",
+        periods,
+        n=Count("pk"),
+    )
+    answered = ~Q(answer=Participation.Answer.INVITED)
+    measures["invitations"] = _grouped(
+        Participation.objects.filter(zone_id__in=zone_ids, invited_at__isnull=False),
+        "zone_id",
+        "invited_at",
+        periods,
+        n=Count("pk"),
+        answered=Count("pk", filter=answered),
+        median=Median(
+            SecondsBetween(F("answered_at"), F("invited_at")), filter=answered & Q(answered_at__isnull=False)
+        ),
+    )
+    measures["obligations"] = _grouped(
+        Obligation.objects.filter(
+            party__kind=Party.Kind.ZONE,
+            party__zone_id__in=zone_ids,
+            agreement__status__in=["active", "expired", "terminated"],
+        ),
+        "party__zone_id",
+        "due_on",
+        periods,
+        dates=True,
+        n=Count("pk"),
+        on_time=Count("pk", filter=Q(status=Obligation.Status.DONE, done_on__lte=F("due_on"))),
+    )
+    measures["applications"] = _grouped(
+        Application.objects.filter(zone_id__in=zone_ids), "zone_id", "submitted_at", periods, n=Count("pk")
+    )
+    last_seen = _last_activity(zone_ids, periods[-1].end_at)
+
+    scores = []
+    for zone in zones:
+        for index, period in enumerate(periods):
+            key = (zone.pk, index)
+
+            def value(name: str, column: str = "n", key: tuple[int, int] = key) -> Any:
+                return measures[name].get(key, {}).get(column) or 0
+
+            median = measures["invitations"].get(key, {}).get("median")
+            as_of = min(now, period.end_at)
+            seen = last_seen.get(zone.pk)
+            score = Score(
+                zone=zone,
+                period=period,
+                proposed=value("proposed"),
+                approved=value("approved"),
+                held=value("held"),
+                reported=value("reported"),
+                cross_hosted=value("cross_hosted"),
+                cross_joined=value("cross_joined"),
+                invitations=value("invitations"),
+                answered=value("invitations", "answered"),
+                median_hours_to_answer=round(median / 3600, 1) if median is not None else None,
+                reports_due=value("held"),
+                reports_on_time=value("held", "on_time"),
+                obligations_due=value("obligations"),
+                obligations_on_time=value("obligations", "on_time"),
+                applications=value("applications"),
+                days_since_activity=max((as_of - seen).days, 0) if seen and seen <= as_of else None,
+            )
+            if period.start_at > now:
+                score.future = True  # nothing has happened yet: no index, not a zero
+                score.index = None
+            else:
+                _index(score)
+            scores.append(score)
+    return scores
+
+
+def _last_activity(zone_ids: list[int], before: dt.datetime) -> dict[int, dt.datetime]:
+    """The latest proposal or held event of each zone before ``before``: two grouped queries."""
+    proposals = dict(
+        StatusChange.objects.filter(
+            event__host_zone_id__in=zone_ids, to_status="submitted", changed_at__lt=before
+        )
+        .values("event__host_zone_id")
+        .annotate(last=Max("changed_at"))
+        .values_list("event__host_zone_id", "last")
+        .order_by()
+    )
+    held = dict(
+        Event.objects.filter(host_zone_id__in=zone_ids, status__in=HELD, ends_at__lt=before)
+        .values("host_zone_id")
+        .annotate(last=Max("ends_at"))
+        .values_list("host_zone_id", "last")
+        .order_by()
+    )
+    return {
+        zid: max(d for d in (proposals.get(zid), held.get(zid)) if d)
+        for zid in zone_ids
+        if proposals.get(zid) or held.get(zid)
+    }
+
+
+def _index(score: Score) -> None:
+    """0 to 100 from the components that have something to measure; the formula is shown on the page."""
+    components: dict[str, float | None] = {
+        "answer_rate": score.answer_rate,
+        "reports_on_time_rate": score.reports_on_time_rate,
+        "obligations_on_time_rate": score.obligations_on_time_rate,
+        "cross_zone_share": min((score.cross_hosted + score.cross_joined) / score.period.months, 1.0),
+        "recency": max(0.0, 1 - score.days_since_activity / QUIET_DAYS)
+        if score.days_since_activity is not None
+        else 0.0,
+    }
+    counted = {name: share for name, share in components.items() if share is not None}
+    weight = sum(WEIGHTS[name] for name in counted)
+    score.components = counted
+    score.index = (
+        round(sum(WEIGHTS[name] * share for name, share in counted.items()) * 100 / weight, 1)
+        if weight
+        else 0.0
+    )
+
+
+def by_zone(scores: list[Score]) -> dict[int, list[Score]]:
+    grouped: dict[int, list[Score]] = defaultdict(list)
+    for score in scores:
+        grouped[score.zone.pk].append(score)
+    return grouped

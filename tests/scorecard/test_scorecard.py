@@ -1,0 +1,244 @@
+"""The scorecard's measures on hand-built data, Jalali period boundaries, the index, exports, query counts."""
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import EventReport, Participation, StatusChange
+from scorecard import measures, periods
+from scorecard.periods import Period
+from talent.models import Application
+from tests.factories import make_agreement, make_application, make_call, make_event, make_obligation
+
+pytestmark = pytest.mark.django_db
+TEHRAN = ZoneInfo("Asia/Tehran")
+AZAR_1405 = Period(dt.date(2026, 11, 22), dt.date(2026, 12, 22), "آذر ۱۴۰۵")
+
+
+def at(day, hour=12):
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=TEHRAN)
+
+
+def held_event(zone, day, *, report_after_days=None, **extra):
+    event = make_event(zone, status="reported" if report_after_days is not None else "held", **extra)
+    event.starts_at = at(day, 10)
+    event.ends_at = at(day, 16)
+    event.save()
+    StatusChange.objects.create(
+        event=event, from_status="draft", to_status="submitted", changed_at=at(day - dt.timedelta(days=10))
+    )
+    StatusChange.objects.create(
+        event=event, from_status="submitted", to_status="approved", changed_at=at(day - dt.timedelta(days=8))
+    )
+    if report_after_days is not None:
+        EventReport.objects.create(
+            event=event,
+            attendance=10,
+            artists_count=2,
+            outcomes="—",
+            filed_at=event.ends_at + dt.timedelta(days=report_after_days),
+        )
+    return event
+
+
+def score_for(zone, period=AZAR_1405, now=None):
+    [score] = measures.compute([period], zones=[zone], now=now or at(dt.date(2026, 12, 25)))
+    return score
+
+
+def test_each_measure_on_hand_built_data(kish, qeshm, anzali_zone):
+    day = dt.date(2026, 12, 12)
+    on_time = held_event(kish, day, report_after_days=2)
+    held_event(kish, day + dt.timedelta(days=3), report_after_days=10)  # late report
+    held_event(kish, day + dt.timedelta(days=5))  # no report
+    Participation.objects.create(
+        event=on_time,
+        zone=qeshm,
+        answer="accepted",
+        invited_at=at(day - dt.timedelta(days=20)),
+        answered_at=at(day - dt.timedelta(days=20)) + dt.timedelta(hours=10),
+    )
+    # Qeshm is invited twice in the span and answers once, after 10 hours.
+    other = make_event(anzali_zone, status="approved", invite=(qeshm,))
+    Participation.objects.filter(event=other).update(invited_at=at(day))
+    agreement = make_agreement(zones=[kish])
+    party = agreement.parties.get(kind="zone")
+    met = make_obligation(agreement, party, status="done", evidence_note="ok")
+    late = make_obligation(agreement, party, status="done", evidence_note="ok")
+    missed = make_obligation(agreement, party)
+    for obligation, done_on in ((met, dt.date(2026, 12, 9)), (late, dt.date(2026, 12, 15)), (missed, None)):
+        obligation.due_on = dt.date(2026, 12, 10)
+        obligation.done_on = done_on
+        obligation.save()
+    call = make_call()
+    for _ in range(4):
+        application = make_application(call, kish)
+        Application.objects.filter(pk=application.pk).update(submitted_at=at(day))
+
+    kish_score = score_for(kish)
+    # The late report was filed on 25 December, after Azar ended: it counts in Dey.
+    assert (kish_score.proposed, kish_score.approved, kish_score.held, kish_score.reported) == (3, 3, 3, 1)
+    assert (kish_score.reports_due, kish_score.reports_on_time) == (3, 1)
+    assert (kish_score.cross_hosted, kish_score.cross_joined) == (1, 0)
+    assert (kish_score.obligations_due, kish_score.obligations_on_time) == (3, 1)
+    assert kish_score.applications == 4
+    assert kish_score.days_since_activity == 4  # counted to the end of Azar (22 December) from the 17th
+    qeshm_score = score_for(qeshm)
+    assert (qeshm_score.invitations, qeshm_score.answered, qeshm_score.cross_joined) == (2, 1, 1)
+    assert qeshm_score.median_hours_to_answer == 10.0
+
+
+def test_the_median_time_to_answer(kish, qeshm):
+    day = dt.date(2026, 12, 1)
+    for hours in (2, 4, 30):
+        event = make_event(kish, status="approved")
+        Participation.objects.create(
+            event=event,
+            zone=qeshm,
+            answer="declined",
+            invited_at=at(day),
+            answered_at=at(day) + dt.timedelta(hours=hours),
+        )
+    assert score_for(qeshm).median_hours_to_answer == 4.0
+
+
+def test_periods_follow_the_jalali_calendar(kish):
+    last_of_aban = dt.datetime(2026, 11, 21, 23, 30, tzinfo=TEHRAN)  # 30 Aban 1405
+    first_of_azar = dt.datetime(2026, 11, 22, 0, 30, tzinfo=TEHRAN)  # 1 Azar 1405
+    for moment in (last_of_aban, first_of_azar):
+        event = make_event(kish, status="held")
+        event.starts_at, event.ends_at = moment - dt.timedelta(hours=1), moment
+        event.save()
+    months = periods.months(dt.date(2026, 10, 23), dt.date(2026, 12, 22), "fa")
+    assert [(p.start, p.end, p.label) for p in months] == [
+        (dt.date(2026, 10, 23), dt.date(2026, 11, 22), "آبان ۱۴۰۵"),
+        (dt.date(2026, 11, 22), dt.date(2026, 12, 22), "آذر ۱۴۰۵"),
+    ]
+    aban, azar = measures.compute(months, zones=[kish], now=at(dt.date(2026, 12, 25)))
+    assert (aban.held, azar.held) == (1, 1)
+    english = periods.months(dt.date(2026, 11, 1), dt.date(2027, 1, 1), "en")
+    assert [p.label for p in english] == ["November 2026", "December 2026"]
+
+
+def test_jalali_quarters_and_years():
+    choices = periods.presets(dt.date(2026, 11, 28), "fa")
+    assert (choices["quarter"].start, choices["quarter"].end) == (
+        dt.date(2026, 9, 23),
+        dt.date(2026, 12, 22),
+    )  # Mehr–Azar
+    assert (choices["year"].start, choices["year"].end) == (
+        dt.date(2026, 3, 21),
+        dt.date(2027, 3, 21),
+    )  # 1405
+    assert choices["five-years"].start == dt.date(2022, 3, 21)
+    english = periods.presets(dt.date(2026, 11, 28), "en")
+    assert (english["quarter"].start, english["year"].start) == (dt.date(2026, 10, 1), dt.date(2026, 1, 1))
+
+
+def test_the_index_formula(kish):
+    score = measures.Score(
+        zone=kish,
+        period=AZAR_1405,
+        invitations=4,
+        answered=2,
+        reports_due=2,
+        reports_on_time=2,
+        cross_hosted=1,
+        days_since_activity=30,
+    )
+    measures._index(score)
+    # answer 0.5×25 + reports 1×20 + cross-zone 1×20 + recency 0.5×15, over 80 (no obligations due)
+    assert score.index == round((12.5 + 20 + 20 + 7.5) * 100 / 80, 1)
+    assert "obligations_on_time_rate" not in score.components
+    silent = measures.Score(zone=kish, period=AZAR_1405)
+    measures._index(silent)
+    assert silent.index == 0.0
+
+
+def test_future_months_have_no_numbers(kish):
+    months = periods.months(dt.date(2026, 11, 22), dt.date(2027, 1, 21), "fa")
+    azar, dey = measures.compute(months, zones=[kish], now=at(dt.date(2026, 12, 1)))
+    assert azar.index is not None
+    assert (dey.future, dey.index) == (True, None)
+
+
+def test_exports_reopen_with_the_same_numbers(client_for, secretariat, kish):
+    from openpyxl import load_workbook
+
+    held_event(kish, timezone.localdate() - dt.timedelta(days=3), report_after_days=1)
+    client = client_for(secretariat)
+    page = client.get(reverse("scorecard:overview") + "?period=year")
+    kish_row = next(cells for score, cells in page.context["rows"] if score.zone == kish)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("scorecard:overview") + "?period=year&format=csv").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    csv_kish = next(row for row in rows if row[0] == "کیش")
+    assert [float(v) if v else None for v in csv_kish[1:]] == [
+        float(v) if v is not None else None for v in kish_row
+    ]
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("scorecard:overview") + "?period=year&format=xlsx").content)
+    )
+    sheet = book.active
+    assert sheet.sheet_view.rightToLeft
+    xlsx_kish = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "کیش")
+    assert list(xlsx_kish[1:]) == kish_row
+
+
+def test_who_sees_the_scorecard(client_for, anonymous, secretariat, kish_deputy, art_bureau_partner):
+    assert client_for(secretariat).get(reverse("scorecard:overview")).status_code == 200
+    assert client_for(kish_deputy).get(reverse("scorecard:overview")).status_code == 200
+    assert client_for(kish_deputy).get(reverse("scorecard:zone", args=["qeshm"])).status_code == 200
+    assert client_for(art_bureau_partner).get(reverse("scorecard:overview")).status_code == 403
+    assert anonymous.get(reverse("scorecard:overview")).status_code == 302
+
+
+def test_a_span_longer_than_five_years_is_refused(client_for, secretariat):
+    response = client_for(secretariat).get(reverse("scorecard:overview") + "?start=1398/01/01&end=1405/01/01")
+    assert "حداکثر پنج سال" in response.content.decode()
+
+
+def test_a_custom_span_in_the_jalali_calendar(client_for, secretariat):
+    response = client_for(secretariat).get(reverse("scorecard:overview") + "?start=1405/01/01&end=1405/06/31")
+    assert response.context["period"].start == dt.date(2026, 3, 21)
+    assert response.context["period"].end == dt.date(2026, 9, 23)
+
+
+@pytest.mark.parametrize("span", ["month", "five-years"])
+def test_the_zone_trend_runs_a_fixed_number_of_queries_whatever_the_span(
+    client_for, secretariat, kish, span, django_assert_num_queries
+):
+    for day in range(0, 600, 20):
+        held_event(kish, timezone.localdate() - dt.timedelta(days=day + 1), report_after_days=2)
+    client = client_for(secretariat)
+    client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
+    with django_assert_num_queries(17):
+        response = client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 150])
+def test_the_overview_runs_a_fixed_number_of_queries(
+    client_for, secretariat, kish, qeshm, count, django_assert_num_queries
+):
+    for index in range(count):
+        held_event(
+            [kish, qeshm][index % 2],
+            timezone.localdate() - dt.timedelta(days=index % 80 + 1),
+            report_after_days=1,
+        )
+    client = client_for(secretariat)
+    client.get(reverse("scorecard:overview") + "?period=year")
+    with django_assert_num_queries(17):
+        assert client.get(reverse("scorecard:overview") + "?period=year").status_code == 200
