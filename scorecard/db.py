@@ -17,13 +17,11 @@ class Median(Aggregate):
     allow_distinct = False
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(
-            compiler,
-            connection,
-            function="PERCENTILE_CONT",
-            template="%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            **extra,
-        )
+        # On the class, not as arguments: Aggregate.as_sql wraps the template itself for FILTER (WHERE …).
+        ordered = self.copy()
+        ordered.function = "PERCENTILE_CONT"
+        ordered.template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+        return super(Median, ordered).as_sql(compiler, connection, **extra)
 
 
 class SecondsBetween(Func):
