@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path, reverse
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +20,13 @@ from django.utils.translation import ngettext
 from agreements import services
 from agreements.models import Agreement, AgreementStatusChange, Obligation, Party, SignedDocument
 from zones_portal.admin_site import (
+    CsvExportMixin,
     SecretariatAdmin,
     SecretariatTabularInline,
     ServiceActionsMixin,
-    export_url,
+    ServiceErrorsMixin,
 )
 from zones_portal.dates import format_date
-from zones_portal.exports import csv_download
 from zones_portal.models import Institution, Zone
 from zones_portal.widgets import LocalDateField, LocalDateInput
 
@@ -150,7 +150,7 @@ class PartyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ServiceActionsMixin, SecretariatAdmin):
+class AgreementAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("title", "subject", "signed", "expires", "current_status_display", "party_names")
     list_filter = ("status", "subject", PartyFilter, ExpiringFilter)
     search_fields = ("title", "summary")
@@ -242,20 +242,6 @@ class AgreementAdmin(ServiceActionsMixin, SecretariatAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: Any = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
     @admin.action(description=_("Move the selected drafts into negotiation"))
     def negotiate_selected(self, request: HttpRequest, queryset: QuerySet[Agreement]) -> None:
         self.run_service(
@@ -274,24 +260,10 @@ class AgreementAdmin(ServiceActionsMixin, SecretariatAdmin):
             request, queryset, "terminate_selected", services.terminate_agreement, terminated_message
         )
 
-    def get_urls(self) -> list[Any]:
+    export_name = "agreements"
+
+    def export_header(self) -> list[Any]:
         return [
-            path(
-                "export.csv", self.admin_site.admin_view(self.export_csv), name="agreements_agreement_export"
-            ),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "export_url": export_url(request, "admin:agreements_agreement_export"),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def export_csv(self, request: HttpRequest) -> HttpResponse:
-        agreements = self.get_changelist_instance(request).get_queryset(request)
-        header = [
             _("id"),
             _("title"),
             _("subject area"),
@@ -301,20 +273,18 @@ class AgreementAdmin(ServiceActionsMixin, SecretariatAdmin):
             _("expires on"),
             _("status"),
         ]
-        rows = (
-            [
-                a.pk,
-                a.title,
-                a.get_subject_display(),
-                "; ".join(party.name for party in a.parties.all()),
-                _iso(a.signed_on),
-                _iso(a.effective_from),
-                _iso(a.expires_on),
-                a.get_current_status_display(),
-            ]
-            for a in agreements
-        )
-        return csv_download("agreements", header, rows)
+
+    def export_row(self, agreement: Agreement) -> list[Any]:
+        return [
+            agreement.pk,
+            agreement.title,
+            agreement.get_subject_display(),
+            "; ".join(party.name for party in agreement.parties.all()),
+            _iso(agreement.signed_on),
+            _iso(agreement.effective_from),
+            _iso(agreement.expires_on),
+            agreement.get_current_status_display(),
+        ]
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -331,7 +301,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(SecretariatAdmin):
+class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
     """All obligations across agreements, overdue first: the secretariat's follow-up list."""
 
     list_display = (
@@ -414,38 +384,10 @@ class ObligationAdmin(SecretariatAdmin):
                 _("Only in progress or done can be recorded here; missed is set by the portal.")
             )
 
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: Any = None,
-    ) -> HttpResponse:
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+    export_name = "obligations"
 
-    def get_urls(self) -> list[Any]:
+    def export_header(self) -> list[Any]:
         return [
-            path(
-                "export.csv", self.admin_site.admin_view(self.export_csv), name="agreements_obligation_export"
-            ),
-            *super().get_urls(),
-        ]
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "export_url": export_url(request, "admin:agreements_obligation_export"),
-        }
-        return super().changelist_view(request, extra_context)
-
-    def export_csv(self, request: HttpRequest) -> HttpResponse:
-        obligations = self.get_changelist_instance(request).get_queryset(request)
-        header = [
             _("id"),
             _("agreement"),
             _("what is owed"),
@@ -455,20 +397,19 @@ class ObligationAdmin(SecretariatAdmin):
             _("done on"),
             _("evidence"),
         ]
-        rows = (
-            [
-                o.pk,
-                o.agreement.title,
-                o.description,
-                o.party.name,
-                _iso(o.due_on),
-                o.get_current_status_display(),
-                _iso(o.done_on),
-                " ".join(part for part in (o.evidence_note, o.evidence_link, o.evidence_file_name) if part),
-            ]
-            for o in obligations
-        )
-        return csv_download("obligations", header, rows)
+
+    def export_row(self, obligation: Obligation) -> list[Any]:
+        evidence = (obligation.evidence_note, obligation.evidence_link, obligation.evidence_file_name)
+        return [
+            obligation.pk,
+            obligation.agreement.title,
+            obligation.description,
+            obligation.party.name,
+            _iso(obligation.due_on),
+            obligation.get_current_status_display(),
+            _iso(obligation.done_on),
+            " ".join(part for part in evidence if part),
+        ]
 
 
 def _iso(day: dt.date | None) -> str:

@@ -15,7 +15,7 @@ from agreements.forms import ObligationReportForm
 from agreements.models import Agreement, Obligation, Party, SignedDocument
 from events.models import Event
 from zones_portal import files, permissions
-from zones_portal.forms import add_service_errors
+from zones_portal.forms import add_service_errors, show_refusal
 
 
 def _visible(request: HttpRequest) -> QuerySet[Agreement]:
@@ -104,8 +104,7 @@ def obligation_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_obligation(request.user, obligation, **form.service_arguments())
         except services.InvalidMoveError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            show_refusal(request, error)
             return redirect("agreements:detail", pk=obligation.agreement_id)
         except ValidationError as error:
             add_service_errors(form, error)

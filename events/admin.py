@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,14 +17,14 @@ from events import services
 from events.conflicts import conflicts_for
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from zones_portal.admin_site import (
+    CsvExportMixin,
     SecretariatAdmin,
     SecretariatStackedInline,
     SecretariatTabularInline,
     ServiceActionsMixin,
-    export_url,
+    ServiceErrorsMixin,
 )
 from zones_portal.dates import format_date
-from zones_portal.exports import csv_download
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
 
@@ -122,7 +120,7 @@ class ConflictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(ServiceActionsMixin, SecretariatAdmin):
+class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("title", "host_zone", "category", "starts", "status", "conflict_flag")
     list_filter = (
         "status",
@@ -206,12 +204,7 @@ class EventAdmin(ServiceActionsMixin, SecretariatAdmin):
             event = self.get_object(request, object_id)
             if event is not None:
                 extra_context["conflicts"] = conflicts_for(event)
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # Decisions.
 
@@ -233,22 +226,15 @@ class EventAdmin(ServiceActionsMixin, SecretariatAdmin):
 
     # CSV export of whatever the list shows, filters and search included.
 
-    def get_urls(self) -> list[Any]:
-        return [
-            path("export.csv", self.admin_site.admin_view(self.export_csv), name="events_event_export"),
-            *super().get_urls(),
-        ]
+    export_name = "events"
 
-    def export_csv(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
-        events = (
-            changelist.get_queryset(request)
-            .select_related("category", "host_zone")
-            .prefetch_related("participations__zone", "co_organisers")
+    def export_queryset(self, queryset: QuerySet[Event]) -> QuerySet[Event]:
+        return queryset.select_related("category", "host_zone").prefetch_related(
+            "participations__zone", "co_organisers"
         )
-        header = [
+
+    def export_header(self) -> list[Any]:
+        return [
             _("id"),
             _("title"),
             _("category"),
@@ -261,27 +247,18 @@ class EventAdmin(ServiceActionsMixin, SecretariatAdmin):
             _("reason"),
             _("conflicts"),
         ]
-        rows = (
-            [
-                event.pk,
-                event.title,
-                event.category.name,
-                event.host_zone.name,
-                "; ".join(f"{p.zone.name} ({p.get_answer_display()})" for p in event.participations.all()),
-                "; ".join(i.name for i in event.co_organisers.all()),
-                timezone.localtime(event.starts_at).isoformat(),
-                timezone.localtime(event.ends_at).isoformat(),
-                event.get_status_display(),
-                event.status_reason,
-                self.conflict_flag(event),
-            ]
-            for event in events
-        )
-        return csv_download("events", header, rows)
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        extra_context = {
-            **(extra_context or {}),
-            "export_url": export_url(request, "admin:events_event_export"),
-        }
-        return super().changelist_view(request, extra_context)
+    def export_row(self, event: Event) -> list[Any]:
+        return [
+            event.pk,
+            event.title,
+            event.category.name,
+            event.host_zone.name,
+            "; ".join(f"{p.zone.name} ({p.get_answer_display()})" for p in event.participations.all()),
+            "; ".join(i.name for i in event.co_organisers.all()),
+            timezone.localtime(event.starts_at).isoformat(),
+            timezone.localtime(event.ends_at).isoformat(),
+            event.get_status_display(),
+            event.status_reason,
+            self.conflict_flag(event),
+        ]

@@ -25,7 +25,7 @@ from events.filters import EventFilter
 from events.forms import EventForm, InvitationAnswerForm, ReportForm
 from events.models import Event, EventReport, Participation, ReportAttachment
 from zones_portal import files, permissions
-from zones_portal.forms import add_service_errors
+from zones_portal.forms import add_service_errors, show_refusal
 from zones_portal.models import Zone
 
 Status = Event.Status
@@ -37,11 +37,6 @@ def _visible(request: HttpRequest) -> QuerySet[Event]:
 
 def _event_or_404(request: HttpRequest, pk: int) -> Event:
     return get_object_or_404(_visible(request).select_related("category", "host_zone"), pk=pk)
-
-
-def _refusal(request: HttpRequest, error: PermissionDenied | ValidationError) -> None:
-    for message in error.messages if isinstance(error, ValidationError) else [str(error)]:
-        messages.error(request, message)
 
 
 @login_required
@@ -188,7 +183,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_event(request.user, event, **form.service_arguments())
         except (services.InvalidMoveError, PermissionDenied) as error:
-            _refusal(request, error)
+            show_refusal(request, error)
             return redirect("events:detail", pk=event.pk)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -205,7 +200,7 @@ def event_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.submit_event(request.user, event)
     except (ValidationError, PermissionDenied) as error:
-        _refusal(request, error)
+        show_refusal(request, error)
     else:
         messages.success(
             request, _("The event is submitted to the secretariat and the invited zones are asked.")
@@ -233,7 +228,7 @@ def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user, participation, form.cleaned_data["answer"], form.cleaned_data["note"]
             )
         except (ValidationError, PermissionDenied) as error:
-            _refusal(request, error)
+            show_refusal(request, error)
         else:
             messages.success(request, _("Your zone's answer is recorded."))
         return redirect("events:detail", pk=event.pk)
@@ -253,7 +248,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.file_report(request.user, event, **form.service_arguments())
         except services.InvalidMoveError as error:
-            _refusal(request, error)
+            show_refusal(request, error)
             return redirect("events:detail", pk=event.pk)
         except ValidationError as error:
             add_service_errors(form, error)

@@ -20,7 +20,7 @@ from talent import services
 from talent.forms import ApplicationForm, ConflictForm, ScoreForm, StatusLookupForm
 from talent.models import Application, Artist, Assignment, Discipline, PortfolioFile, Score, TalentCall
 from zones_portal import files, permissions
-from zones_portal.forms import add_service_errors
+from zones_portal.forms import add_service_errors, refusal_messages, show_refusal
 from zones_portal.models import Zone
 from zones_portal.ratelimit import limit_posts
 
@@ -100,7 +100,7 @@ def status(request: HttpRequest) -> HttpResponse:
             try:
                 services.withdraw(application, form.cleaned_data["email"])
             except (services.InvalidMoveError, PermissionDenied) as error:
-                form.add_error(None, error.messages[0] if hasattr(error, "messages") else str(error))
+                form.add_error(None, refusal_messages(error))
             else:
                 application.refresh_from_db()
                 messages.success(request, _("Your application is withdrawn."))
@@ -147,7 +147,7 @@ def jury_application(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.score(request.user, assignment, form.values())
         except (services.InvalidMoveError, PermissionDenied) as error:
-            messages.error(request, error.messages[0] if hasattr(error, "messages") else str(error))
+            show_refusal(request, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

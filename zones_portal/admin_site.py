@@ -7,12 +7,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal import permissions
+from zones_portal.exports import csv_download
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -116,3 +117,56 @@ class ReasonForm(forms.Form):
 def export_url(request: HttpRequest, name: str) -> str:
     """The export link of a changelist, carrying the filters and search the person has set."""
     return reverse(name) + ("?" + request.GET.urlencode() if request.GET else "")
+
+
+class ServiceErrorsMixin:
+    """A save refused by a service (wrong person, wrong moment, or a rule across fields) comes back
+    as a message on the page; the transaction around the admin's save has undone everything."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class CsvExportMixin:
+    """An "Export CSV" button on the list that exports what the list shows, filters and search included.
+
+    Subclasses name ``export_name`` and give ``export_header()`` and ``export_row(obj)``.
+    """
+
+    export_name = "export"
+
+    def _export_url_name(self) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_export"
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path("export.csv", self.admin_site.admin_view(self.export_csv), name=self._export_url_name()),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": export_url(request, f"admin:{self._export_url_name()}"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def export_csv(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rows = self.export_queryset(self.get_changelist_instance(request).get_queryset(request))
+        return csv_download(self.export_name, self.export_header(), (self.export_row(obj) for obj in rows))

@@ -1,5 +1,7 @@
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
 
 from zones_portal.models import Zone
 from zones_portal.services import ZONE_CONTACT_FIELDS
@@ -17,5 +19,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)
+
+
+def refusal_messages(error: PermissionDenied | ValidationError) -> list[str]:
+    """The sentences a refused move carries, whichever kind of refusal it is."""
+    return list(error.messages) if isinstance(error, ValidationError) else [str(error)]
+
+
+def show_refusal(request: HttpRequest, error: PermissionDenied | ValidationError) -> None:
+    for message in refusal_messages(error):
+        messages.error(request, message)
