@@ -199,3 +199,20 @@ def test_agreements_cannot_be_deleted_in_the_admin(client_for, secretariat, kish
     assert response.status_code == 403
     assert Agreement.objects.filter(pk=agreement.pk).exists()
     assert Obligation.objects.count() == 0
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_admin_lists_run_a_fixed_number_of_queries(
+    client_for, secretariat, kish, art_bureau, count, django_assert_num_queries
+):
+    for _ in range(count // 5):
+        agreement = make_agreement(zones=[kish], institutions=[art_bureau])
+        for _ in range(5):
+            make_obligation(agreement, agreement.parties.get(kind="zone"))
+    client = client_for(secretariat)
+    for name in ("admin:agreements_agreement_changelist", "admin:agreements_obligation_changelist"):
+        client.get(reverse(name))
+    with django_assert_num_queries(11):
+        assert client.get(reverse("admin:agreements_agreement_changelist")).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(reverse("admin:agreements_obligation_changelist")).status_code == 200

@@ -48,3 +48,30 @@ def test_the_network_filters_by_zone_and_discipline_and_guards_contacts(
 def test_the_network_is_not_public(anonymous, client_for):
     assert anonymous.get(reverse("talent:network")).status_code == 302
     assert client_for(UserFactory()).get(reverse("talent:network")).status_code == 403
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_network_runs_a_fixed_number_of_queries(
+    client_for, kish_deputy, kish, qeshm, count, django_assert_num_queries
+):
+    painting = Discipline.objects.get(slug="painting")
+    for index in range(count):
+        artist = Artist.objects.create(full_name=f"هنرمند {index}", zone=[kish, qeshm][index % 2])
+        artist.disciplines.add(painting)
+    client = client_for(kish_deputy)
+    client.get(reverse("talent:network"))
+    with django_assert_num_queries(9):
+        assert client.get(reverse("talent:network")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_zone_calls_page_runs_a_fixed_number_of_queries(
+    client_for, kish_deputy, kish, count, django_assert_num_queries
+):
+    calls = [make_call(title=f"فراخوان {i}", zones=[kish]) for i in range(3)]
+    for index in range(count):
+        make_application(calls[index % 3], kish)
+    client = client_for(kish_deputy)
+    client.get(reverse("talent:zone-calls"))
+    with django_assert_num_queries(9):
+        assert client.get(reverse("talent:zone-calls")).status_code == 200
