@@ -33,7 +33,7 @@ class AttemptInline(SecretariatTabularInline):
 @admin.register(Notification)
 class NotificationAdmin(SecretariatAdmin):
     list_display = ("title", "rule", "recipient", "due", "status", "attempts", "last_error_short")
-    list_filter = ("status", "rule")
+    list_filter = ("status", "rule", "channel")
     search_fields = ("title", "recipient__username", "recipient__last_name", "occasion")
     list_select_related = ("recipient",)
     date_hierarchy = "due_at"
@@ -47,6 +47,7 @@ class NotificationAdmin(SecretariatAdmin):
         "recipient",
         "occasion",
         "due_at",
+        "channel",
         "status",
         "attempts",
         "last_error",

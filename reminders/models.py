@@ -26,6 +26,10 @@ class Notification(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         MISSED = "missed", _("Missed: found too late to send")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email and dashboard")
+        DASHBOARD = "dashboard", _("Dashboard only (no email address)")
+
     rule = models.CharField(_("rule"), max_length=40)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("about (type)"))
     object_id = models.PositiveBigIntegerField(_("about (id)"))
@@ -45,6 +49,7 @@ class Notification(models.Model):
         _("title"), max_length=300, help_text=_("What the reminder says, in the recipient's language.")
     )
     due_at = models.DateTimeField(_("due"))
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)

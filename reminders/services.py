@@ -66,18 +66,20 @@ def record_due(now: dt.datetime, only: list[str] | None = None, dry_run: bool = 
         dues = [due for due in rule.collect(now, offsets, horizon) if due.due_at <= now]
         if not dues:
             continue
-        languages = dict(
-            User.objects.filter(pk__in={uid for due in dues for uid in due.recipients}).values_list(
-                "pk", "language"
-            )
-        )
+        people = {
+            pk: (language, email)
+            for pk, language, email in User.objects.filter(
+                pk__in={uid for due in dues for uid in due.recipients}
+            ).values_list("pk", "language", "email")
+        }
         rows = []
         for due in dues:
             content_type = ContentType.objects.get_for_model(due.subject)
             status = Status.PENDING if due.due_at >= catch_up_from else Status.MISSED
             for recipient_id in dict.fromkeys(due.recipients):
-                if recipient_id not in languages:
+                if recipient_id not in people:
                     continue
+                language, email = people[recipient_id]
                 rows.append(
                     Notification(
                         rule=rule.slug,
@@ -87,7 +89,8 @@ def record_due(now: dt.datetime, only: list[str] | None = None, dry_run: bool = 
                         occasion=due.occasion,
                         due_at=due.due_at,
                         status=status,
-                        title=_title(rule, due.subject, due.occasion, languages[recipient_id]),
+                        title=_title(rule, due.subject, due.occasion, language),
+                        channel=Notification.Channel.EMAIL if email else Notification.Channel.DASHBOARD,
                         created_at=stamp,
                     )
                 )
@@ -192,7 +195,7 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
         Notification.objects.filter(pk=notification_id).update(status=Status.CANCELLED)
         return "cancelled"
     recipient = notification.recipient
-    if not recipient.email:
+    if notification.channel == Notification.Channel.DASHBOARD or not recipient.email:
         _finish(notification, Status.SENT, now, "", note="no email address: shown in the dashboard only")
         return "sent"
     try:

@@ -177,3 +177,17 @@ def test_two_concurrent_sweeps_create_each_notification_once(kish, kish_deputy, 
     pending = Notification.objects.filter(rule="event_upcoming", status="pending")
     assert pending.count() == len(events) * 2
     assert os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def test_someone_without_an_email_address_gets_the_reminder_in_the_dashboard_only(
+    kish, kish_deputy, mailoutbox
+):
+    kish_deputy.email = ""
+    kish_deputy.save()
+    event = make_event(kish, status="approved", starts_in_days=20)
+    services.record_due(event.starts_at - 14 * DAY, only=["event_upcoming"])
+    notification = Notification.objects.get(status="pending")
+    assert notification.channel == "dashboard"
+    assert services.deliver(notification.pk) == "sent"
+    assert mailoutbox == []
+    assert "dashboard only" in notification.delivery_attempts.get().error
