@@ -52,5 +52,9 @@ def test_the_redis_broker_carries_a_message_when_configured():
 def test_the_default_filesystem_broker_carries_a_message(tmp_path):
     folder = tmp_path / "queue"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(tmp_path / "control"),
+    }
     assert round_trip("filesystem://localhost/", options) == "zones"
