@@ -251,7 +251,8 @@ class StatusChange(StatusChangeRecord):
     to_status = models.CharField(_("to"), max_length=16, choices=Event.Status.choices)
 
     class Meta(StatusChangeRecord.Meta):
-        pass
+        # The scorecard counts proposals and approvals by when they happened.
+        indexes = [models.Index(fields=["to_status", "changed_at"], name="event_change_status_when")]
 
 
 class EventReport(models.Model):
@@ -296,6 +297,7 @@ class EventReport(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
+        indexes = [models.Index(fields=["filed_at"], name="event_report_filed")]
         verbose_name = _("post-event report")
         verbose_name_plural = _("post-event reports")
 

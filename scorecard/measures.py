@@ -140,16 +140,14 @@ def compute(
         periods,
         n=Count("event", distinct=True),
     )
-    on_time_report = EventReport.objects.filter(
-        event_id=OuterRef("pk"), filed_at__lte=F("event__ends_at") + REPORT_GRACE
-    )
+    # One report at most per event, so a join counts each held event once (cheaper than a subquery per row).
     measures["held"] = _grouped(
         Event.objects.filter(host_zone_id__in=zone_ids, status__in=HELD),
         "host_zone_id",
         "ends_at",
         periods,
         n=Count("pk"),
-        on_time=Count("pk", filter=Q(Exists(on_time_report))),
+        on_time=Count("pk", filter=Q(report__filed_at__lte=F("ends_at") + REPORT_GRACE)),
     )
     measures["reported"] = _grouped(
         EventReport.objects.filter(event__host_zone_id__in=zone_ids),
