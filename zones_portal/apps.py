@@ -7,6 +7,11 @@ class ZonesPortalConfig(AppConfig):
     name = "zones_portal"
     verbose_name = _("Zones and people")
 
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("glance")  # each app's home-page panels
+
 
 class PortalAdminConfig(AdminConfig):
     """Swaps in our admin site so that one rule decides who may use the admin."""

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zones_portal import permissions, services
+from zones_portal import glance, permissions, services
 from zones_portal.forms import ZoneContactForm
 from zones_portal.models import Institution, Membership, User, Zone
 
@@ -29,7 +29,7 @@ def _people_prefetch() -> Prefetch:
 def home(request: HttpRequest) -> HttpResponse:
     """The secretariat sees every zone; a zone's people see their zone; a partner its institution."""
     scope = permissions.scope_of(request.user)
-    context: dict[str, object] = {}
+    context: dict[str, object] = {"panels": glance.panels_for(request.user)}
     if scope.secretariat:
         context["zones"] = Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch())
     elif scope.zone_id is not None:

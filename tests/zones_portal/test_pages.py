@@ -57,7 +57,7 @@ def test_the_secretariat_sees_all_seven_zones(
     client_for, secretariat, kish_deputy, django_assert_max_num_queries
 ):
     client = client_for(secretariat)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("home"))
     html = response.content.decode()
     for zone in Zone.objects.all():
