@@ -25,6 +25,7 @@ from zones_portal.admin_site import (
     SecretariatTabularInline,
     ServiceActionsMixin,
     ServiceErrorsMixin,
+    calendar_date_filter,
 )
 from zones_portal.dates import format_date
 from zones_portal.models import Institution, Zone
@@ -314,6 +315,7 @@ class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
     )
     list_filter = (
         OverdueFilter,
+        calendar_date_filter("due_on", _("due on"), dates=True),
         "status",
         "agreement__subject",
         "party__kind",

@@ -23,6 +23,7 @@ from zones_portal.admin_site import (
     SecretariatTabularInline,
     ServiceActionsMixin,
     ServiceErrorsMixin,
+    calendar_date_filter,
 )
 from zones_portal.dates import format_date
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
@@ -126,12 +127,11 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
         "status",
         "host_zone",
         "category",
-        ("starts_at", admin.DateFieldListFilter),
+        calendar_date_filter("starts_at", _("starts")),
         ConflictFilter,
     )
     search_fields = ("title", "description", "venue")
     list_select_related = ("host_zone", "category")
-    date_hierarchy = "starts_at"
     inlines = (ParticipationInline, EventReportInline, StatusChangeInline)
     fields = (*services.EVENT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
     readonly_fields = ("status", "status_reason", "created_by")

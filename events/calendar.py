@@ -8,7 +8,6 @@ language; the grid is built from one query, however many events it shows.
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 from dataclasses import dataclass, field
 
 import jdatetime
@@ -16,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from events.models import Event
-from zones_portal.dates import format_date, persian_digits, uses_jalali
+from zones_portal.dates import format_date, month_start, next_month, persian_digits, uses_jalali
 
 
 @dataclass
@@ -41,15 +40,7 @@ class Month:
 
 def month_bounds(anchor: dt.date, jalali: bool) -> tuple[dt.date, dt.date]:
     """First and last Gregorian day of the month (in the chosen calendar) that holds ``anchor``."""
-    if jalali:
-        j = jdatetime.date.fromgregorian(date=anchor)
-        first = jdatetime.date(j.year, j.month, 1)
-        length = jdatetime.j_days_in_month[j.month - 1]
-        if j.month == 12 and first.isleap():
-            length = 30
-        return first.togregorian(), (first + dt.timedelta(days=length - 1)).togregorian()
-    first = anchor.replace(day=1)
-    return first, anchor.replace(day=monthrange(anchor.year, anchor.month)[1])
+    return month_start(anchor, jalali), next_month(anchor, jalali) - dt.timedelta(days=1)
 
 
 def _day_label(day: dt.date, jalali: bool) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from reminders import services
 from reminders.models import DeliveryAttempt, Notification, RuleSetting
 from reminders.registry import RULES
-from zones_portal.admin_site import SecretariatAdmin, SecretariatTabularInline
+from zones_portal.admin_site import SecretariatAdmin, SecretariatTabularInline, calendar_date_filter
 from zones_portal.dates import format_date
 
 
@@ -33,10 +33,9 @@ class AttemptInline(SecretariatTabularInline):
 @admin.register(Notification)
 class NotificationAdmin(SecretariatAdmin):
     list_display = ("title", "rule", "recipient", "due", "status", "attempts", "last_error_short")
-    list_filter = ("status", "rule", "channel")
+    list_filter = ("status", "rule", "channel", calendar_date_filter("due_at", _("due")))
     search_fields = ("title", "recipient__username", "recipient__last_name", "occasion")
     list_select_related = ("recipient",)
-    date_hierarchy = "due_at"
     inlines = (AttemptInline,)
     actions = ("resend_selected",)
     readonly_fields = (

@@ -9,7 +9,15 @@ import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zones_portal.dates import format_date, persian_digits, uses_jalali
+from zones_portal.dates import (
+    format_date,
+    month_start,
+    next_month,
+    next_year,
+    persian_digits,
+    uses_jalali,
+    year_start,
+)
 
 MAX_SPAN = dt.timedelta(days=5 * 366)
 
@@ -37,26 +45,6 @@ class Period:
         return max(self.days / 30.44, 1.0)
 
 
-def _jalali_month_start(day: dt.date) -> jdatetime.date:
-    j = jdatetime.date.fromgregorian(date=day)
-    return jdatetime.date(j.year, j.month, 1)
-
-
-def _next_jalali_month(j: jdatetime.date) -> jdatetime.date:
-    return jdatetime.date(j.year + 1, 1, 1) if j.month == 12 else jdatetime.date(j.year, j.month + 1, 1)
-
-
-def month_start(day: dt.date, jalali: bool) -> dt.date:
-    return _jalali_month_start(day).togregorian() if jalali else day.replace(day=1)
-
-
-def next_month(day: dt.date, jalali: bool) -> dt.date:
-    """The first day of the month after the one ``day`` opens."""
-    if jalali:
-        return _next_jalali_month(jdatetime.date.fromgregorian(date=day)).togregorian()
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def months(start: dt.date, end: dt.date, language: str | None = None) -> list[Period]:
     """Calendar months covering [start, end), cut to the span."""
     jalali = uses_jalali(language)
@@ -75,15 +63,15 @@ def _quarter_bounds(day: dt.date, jalali: bool) -> tuple[dt.date, dt.date, str]:
     if jalali:
         j = jdatetime.date.fromgregorian(date=day)
         first_month = (j.month - 1) // 3 * 3 + 1
-        start = jdatetime.date(j.year, first_month, 1)
+        start = jdatetime.date(j.year, first_month, 1).togregorian()
         end = start
         for _month in range(3):
-            end = _next_jalali_month(end)
+            end = next_month(end, True)
         label = _("Quarter %(number)s of %(year)s") % {
             "number": persian_digits(str((j.month - 1) // 3 + 1)),
             "year": persian_digits(str(j.year)),
         }
-        return start.togregorian(), end.togregorian(), label
+        return start, end, label
     first_month = (day.month - 1) // 3 * 3 + 1
     start = day.replace(month=first_month, day=1)
     end = start
@@ -97,14 +85,9 @@ def _quarter_bounds(day: dt.date, jalali: bool) -> tuple[dt.date, dt.date, str]:
 
 
 def _year_bounds(day: dt.date, jalali: bool) -> tuple[dt.date, dt.date, str]:
-    if jalali:
-        j = jdatetime.date.fromgregorian(date=day)
-        return (
-            jdatetime.date(j.year, 1, 1).togregorian(),
-            jdatetime.date(j.year + 1, 1, 1).togregorian(),
-            persian_digits(str(j.year)),
-        )
-    return dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1), str(day.year)
+    start = year_start(day, jalali)
+    label = persian_digits(str(jdatetime.date.fromgregorian(date=day).year)) if jalali else str(day.year)
+    return start, next_year(day, jalali), label
 
 
 def presets(today: dt.date, language: str | None = None) -> dict[str, Period]:

@@ -97,3 +97,38 @@ def input_date(value: dt.date | dt.datetime, language: str | None = None) -> str
         jalali = jdatetime.date.fromgregorian(date=day)
         return persian_digits(f"{jalali.year}/{jalali.month:02d}/{jalali.day:02d}")
     return day.isoformat()
+
+
+# Calendar arithmetic in the reader's calendar: months and years start on different days in each.
+
+
+def month_start(day: dt.date, jalali: bool) -> dt.date:
+    """The first day of the month (Jalali or Gregorian) that holds ``day``."""
+    if jalali:
+        j = jdatetime.date.fromgregorian(date=day)
+        return jdatetime.date(j.year, j.month, 1).togregorian()
+    return day.replace(day=1)
+
+
+def next_month(day: dt.date, jalali: bool) -> dt.date:
+    """The first day of the month after the one that holds ``day``."""
+    if jalali:
+        j = jdatetime.date.fromgregorian(date=day)
+        following = (
+            jdatetime.date(j.year + 1, 1, 1) if j.month == 12 else jdatetime.date(j.year, j.month + 1, 1)
+        )
+        return following.togregorian()
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def year_start(day: dt.date, jalali: bool, years_back: int = 0) -> dt.date:
+    """The first day of the year (Nowruz in the Jalali calendar) that holds ``day``, or of an earlier one."""
+    if jalali:
+        return jdatetime.date(jdatetime.date.fromgregorian(date=day).year - years_back, 1, 1).togregorian()
+    return dt.date(day.year - years_back, 1, 1)
+
+
+def next_year(day: dt.date, jalali: bool) -> dt.date:
+    if jalali:
+        return jdatetime.date(jdatetime.date.fromgregorian(date=day).year + 1, 1, 1).togregorian()
+    return dt.date(day.year + 1, 1, 1)
