@@ -21,7 +21,7 @@ from django_countries.fields import CountryField
 
 from zones_portal import permissions
 from zones_portal.files import ContentValidator, PrivatePath
-from zones_portal.models import Institution, StatusChangeRecord, Zone, in_active_language
+from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -38,10 +38,7 @@ def week_start(moment: dt.datetime) -> dt.date:
     return local - dt.timedelta(days=(local.weekday() - 5) % 7)
 
 
-class EventCategory(models.Model):
-    slug = models.SlugField(_("short name"), unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
+class EventCategory(BilingualLookup):
     is_creative_industry = models.BooleanField(
         _("creative-industry export"),
         default=False,
@@ -49,20 +46,10 @@ class EventCategory(models.Model):
             "Reports of these events also record export contracts, their value and buyers' countries."
         ),
     )
-    is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
 
-    class Meta:
-        ordering = ["sort_order", "slug"]
+    class Meta(BilingualLookup.Meta):
         verbose_name = _("event category")
         verbose_name_plural = _("event categories")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return in_active_language(self.name_fa, self.name_en)
 
 
 class EventQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext_lazy
 from zones_portal import permissions
 from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
-from zones_portal.models import Institution, StatusChangeRecord, Zone, in_active_language
+from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -41,24 +41,10 @@ def new_tracking_code() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-class Discipline(models.Model):
-    slug = models.SlugField(_("short name"), unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
-    is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
-
-    class Meta:
-        ordering = ["sort_order", "slug"]
+class Discipline(BilingualLookup):
+    class Meta(BilingualLookup.Meta):
         verbose_name = _("discipline")
         verbose_name_plural = _("disciplines")
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return in_active_language(self.name_fa, self.name_en)
 
 
 class TalentCallQuerySet(models.QuerySet):

@@ -28,6 +28,28 @@ def in_active_language(persian: str, english: str) -> str:
     return english or persian
 
 
+class BilingualLookup(models.Model):
+    """A short list the secretariat keeps (event categories, disciplines): a slug, a Persian and an
+    English name, an order, and a switch to retire an entry without losing the records that use it."""
+
+    slug = models.SlugField(_("short name"), unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return in_active_language(self.name_fa, self.name_en)
+
+
 class User(AbstractUser):
     """A person with an account. Their organisation is on their Membership."""
 
