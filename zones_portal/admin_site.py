@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models as django_models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal import permissions
-from zones_portal.dates import month_start, next_month, next_year, uses_jalali, year_start
+from zones_portal.dates import format_date, month_start, next_month, next_year, uses_jalali, year_start
 from zones_portal.exports import csv_download
 
 
@@ -227,3 +228,28 @@ def calendar_date_filter(
 
     CalendarDateFilter.title = title
     return CalendarDateFilter
+
+
+def _calendar_display(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Dates the admin shows (read-only fields, list columns) go through ``format_date`` like every
+    other date in the portal: Jalali with Persian digits in Persian."""
+
+    def display_for_field(value: Any, field: Any, empty_value_display: Any, *args: Any, **kwargs: Any) -> Any:
+        if value is not None and isinstance(field, django_models.DateTimeField):
+            return format_date(value, "datetime")
+        if value is not None and isinstance(field, django_models.DateField):
+            return format_date(value, "date")
+        return original(value, field, empty_value_display, *args, **kwargs)
+
+    display_for_field.calendar_aware = True
+    return display_for_field
+
+
+def use_the_readers_calendar_in_the_admin() -> None:
+    """Django's admin formats dates itself; this routes them through the portal's one date formatter."""
+    from django.contrib.admin import helpers
+    from django.contrib.admin.templatetags import admin_list
+
+    for module in (helpers, admin_list):
+        if not getattr(module.display_for_field, "calendar_aware", False):
+            module.display_for_field = _calendar_display(module.display_for_field)

@@ -17,3 +17,9 @@ class PortalAdminConfig(AdminConfig):
     """Swaps in our admin site so that one rule decides who may use the admin."""
 
     default_site = "zones_portal.admin_site.PortalAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from zones_portal.admin_site import use_the_readers_calendar_in_the_admin
+
+        use_the_readers_calendar_in_the_admin()

@@ -207,3 +207,12 @@ def test_a_jurors_queue_runs_a_fixed_number_of_queries(
     client.get(reverse("talent:jury"))
     with django_assert_num_queries(7):
         assert client.get(reverse("talent:jury")).status_code == 200
+
+
+def test_the_admin_shows_dates_in_the_readers_calendar(client_for, secretariat, kish):
+    import datetime as dt
+
+    call = make_call()
+    application = make_application(call, kish, birth_date=dt.date(2001, 8, 11))
+    page = client_for(secretariat).get(reverse("admin:talent_application_change", args=[application.pk])).content.decode()
+    assert "۲۰ مرداد ۱۳۸۰" in page  # 11 August 2001
