@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, EventReport, Participation
+from events.models import Event, EventReport, Participation, StatusChange
 from reminders.registry import (
     Due,
     Rule,
@@ -212,5 +212,100 @@ register(
         collect=report_collect,
         still_current=report_current,
         context=report_context,
+    )
+)
+
+
+# News rather than reminders: a decision on a zone's event, and a new invitation. They go out at the
+# next sweep (within 15 minutes) through the same once-only record and delivery.
+
+DECISIONS = (Status.APPROVED, Status.REJECTED, Status.CANCELLED)
+
+
+def decided_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
+    changes = (
+        StatusChange.objects.filter(to_status__in=DECISIONS, changed_at__gt=horizon, changed_at__lte=now)
+        .select_related("event")
+        .prefetch_related("event__participations")
+    )
+    for change in changes:
+        event = change.event
+        zones = [event.host_zone_id]
+        if change.to_status == Status.CANCELLED:
+            zones += [p.zone_id for p in event.participations.all() if p.invited_at is not None]
+        yield Due(
+            event, f"{change.to_status}:{moment_key(change.changed_at)}", change.changed_at, deputy_ids(zones)
+        )
+
+
+def decided_current(event: Event, occasion: str, now: dt.datetime) -> bool:
+    return event.status == occasion_parts(occasion)[0]
+
+
+def decided_context(event: Event, occasion: str) -> dict:
+    headlines = {
+        Status.APPROVED: _("The secretariat approved “%(title)s”"),
+        Status.REJECTED: _("The secretariat rejected “%(title)s”"),
+        Status.CANCELLED: _("“%(title)s” was cancelled"),
+    }
+    context = _event_context(event, headlines[occasion_parts(occasion)[0]] % {"title": event.title})
+    if event.status_reason:
+        context["details"] = [_("Reason: %(reason)s") % {"reason": event.status_reason}, *context["details"]]
+    return context
+
+
+register(
+    Rule(
+        slug="event_decided",
+        title=_("Event decided"),
+        description=_(
+            "When the secretariat approves, rejects or cancels an event; to the host zone's deputies (and, when cancelled, the invited zones')."
+        ),
+        collect=decided_collect,
+        still_current=decided_current,
+        context=decided_context,
+    )
+)
+
+
+def invited_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
+    invitations = Participation.objects.filter(
+        invited_at__gt=horizon, invited_at__lte=now, answer=Participation.Answer.INVITED
+    ).select_related("event__host_zone", "event__category", "zone")
+    for participation in invitations:
+        yield Due(
+            participation,
+            f"invited:{moment_key(participation.invited_at)}",
+            participation.invited_at,
+            deputy_ids([participation.zone_id]),
+        )
+
+
+def invited_current(participation: Participation, occasion: str, now: dt.datetime) -> bool:
+    return (
+        participation.answer == Participation.Answer.INVITED
+        and participation.event.status in (Status.SUBMITTED, Status.APPROVED)
+        and participation.invited_at is not None
+        and occasion_parts(occasion)[1] == moment_key(participation.invited_at)
+    )
+
+
+def invited_context(participation: Participation, occasion: str) -> dict:
+    event = participation.event
+    return _event_context(
+        event,
+        _("%(host)s invites %(zone)s to “%(title)s”")
+        % {"host": event.host_zone.name, "zone": participation.zone.name, "title": event.title},
+    ) | {"path": reverse("events:invitation", args=[event.pk])}
+
+
+register(
+    Rule(
+        slug="invitation_received",
+        title=_("Invitation received"),
+        description=_("When a zone is invited to another zone's event; to the invited zone's deputies."),
+        collect=invited_collect,
+        still_current=invited_current,
+        context=invited_context,
     )
 )

@@ -255,6 +255,8 @@ REMINDER_OFFSETS = {
     "review_pending": [3, 3],  # days after a call closes, then every N days while unscored
     "zone_quiet": [60],  # days without an event proposed or held
     "weekly_digest": [],  # Saturday 08:00, Tehran time
+    "event_decided": [],  # news: at the next sweep after the secretariat decides
+    "invitation_received": [],  # news: at the next sweep after a zone is invited
 }
 REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))

@@ -287,3 +287,43 @@ def test_institution_users_count_as_co_organisers(kish, art_bureau):
     event.co_organisers.add(art_bureau)
     sweep_at(event.starts_at - DAY, "event_upcoming")
     assert partner in {n.recipient for n in recorded("event_upcoming")}
+
+
+def test_a_decision_is_news_for_the_host_zone(
+    kish, qeshm, kish_deputy, qeshm_deputy, secretariat, mailoutbox
+):
+    from events import services as event_services
+
+    event = make_event(kish, status="submitted", invite=(qeshm,))
+    event_services.reject_event(secretariat, event, "سالن کوچک است")
+    report = services.sweep()
+    decided = [n for n in report.created if n.rule == "event_decided"]
+    assert [n.recipient for n in decided] == [kish_deputy]
+    [mail] = [m for m in mailoutbox if m.to == [kish_deputy.email]]
+    assert "سالن کوچک است" in mail.body
+    approved = make_event(kish, status="submitted", invite=(qeshm,))
+    event_services.approve_event(secretariat, approved)
+    event_services.cancel_event(secretariat, approved, "شرایط جوی")
+    report = services.sweep()
+    # The approval is no longer news once cancelled; the cancellation goes to the host and the invited zone.
+    assert {(n.recipient, n.occasion.split(":")[0]) for n in report.created if n.rule == "event_decided"} == {
+        (kish_deputy, "cancelled"),
+        (qeshm_deputy, "cancelled"),
+        (kish_deputy, "approved"),
+    }
+    assert (
+        Notification.objects.get(rule="event_decided", occasion__startswith="approved").status == "cancelled"
+    )
+
+
+def test_an_invitation_is_news_for_the_invited_zone(kish, qeshm, kish_deputy, qeshm_deputy):
+    from events import services as event_services
+
+    event = make_event(kish, status="draft", invite=(qeshm,))
+    assert [
+        n for n in services.sweep().created if n.rule == "invitation_received"
+    ] == []  # drafts invite nobody
+    event_services.submit_event(kish_deputy, event)
+    [news] = [n for n in services.sweep().created if n.rule == "invitation_received"]
+    assert news.recipient == qeshm_deputy
+    assert "کیش" in news.title

@@ -214,5 +214,9 @@ def test_the_admin_shows_dates_in_the_readers_calendar(client_for, secretariat, 
 
     call = make_call()
     application = make_application(call, kish, birth_date=dt.date(2001, 8, 11))
-    page = client_for(secretariat).get(reverse("admin:talent_application_change", args=[application.pk])).content.decode()
+    page = (
+        client_for(secretariat)
+        .get(reverse("admin:talent_application_change", args=[application.pk]))
+        .content.decode()
+    )
     assert "۲۰ مرداد ۱۳۸۰" in page  # 11 August 2001
