@@ -13,7 +13,12 @@ from zones_portal.dates import input_date, parse_date, uses_jalali
 
 
 class LocalDateInput(forms.TextInput):
-    """Jalali text (۱۴۰۵/۰۹/۰۷) in Persian; the browser's date picker in English."""
+    """Jalali text (۱۴۰۵/۰۹/۰۷) in Persian, with the portal's Jalali picker; the browser's date picker in English."""
+
+    class Media:
+        # The dashboard's base template loads these on every Persian page; the admin loads them from here.
+        css = {"all": ["css/datepicker.css"]}
+        js = [forms.Script("js/jalali-datepicker.js", type="module")]
 
     def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
         attrs = dict(attrs or {})
