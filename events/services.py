@@ -162,7 +162,7 @@ def propose_event_as_institution(
 ) -> Event:
     """A partner institution proposes an event to a zone: it goes straight to the secretariat as
     submitted, co-organised by the institution, and the participating zones are invited at once."""
-    institution_id = permissions.scope_of(actor).institution_id
+    institution_id = permissions.institution_acting_for(actor)
     _require(institution_id is not None, _("Only a partner institution proposes events this way."))
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:

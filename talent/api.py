@@ -108,7 +108,7 @@ class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def nominations(self, request: Request, pk: Any = None) -> Response:
         call = self.get_object()
-        institution_id = permissions.scope_of(request.user).institution_id
+        institution_id = permissions.institution_acting_for(request.user)
         if institution_id is None:
             raise PermissionDenied(_only_institutions())
         nomination = NominationSerializer(data=request.data)

@@ -309,3 +309,9 @@ def can_see_scorecard(user: AnyUser | None) -> bool:
     """The secretariat and the zones' own people; every zone sees the others' numbers too."""
     scope = scope_of(user)
     return scope.secretariat or scope.zone_id is not None
+
+
+def institution_acting_for(user: AnyUser | None) -> int | None:
+    """The institution a partner's representative acts for: it proposes events and nominates artists
+    in that institution's name. None for everyone else."""
+    return scope_of(user).institution_id
