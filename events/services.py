@@ -362,3 +362,13 @@ def file_report(
     if event.status == Status.HELD:
         _move(event, Status.REPORTED, actor)
     return report
+
+
+@transaction.atomic
+def remove_report_attachment(actor: Actor, attachment: ReportAttachment) -> None:
+    """The host zone takes back a file it attached by mistake; the report itself stays."""
+    event = attachment.report.event
+    _require(permissions.can_report_event(actor, event), _("Only the host zone files this event's report."))
+    stored = attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: attachment.file.storage.delete(stored))

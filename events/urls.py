@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/invitation/", views.invitation_answer, name="invitation"),
     path("<int:pk>/report/", views.report_file, name="report"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment-remove"),
 ]

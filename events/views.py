@@ -259,6 +259,22 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(
+        ReportAttachment.objects.filter(report__event__in=_visible(request)).select_related("report__event"),
+        pk=pk,
+    )
+    try:
+        services.remove_report_attachment(request.user, attachment)
+    except PermissionDenied as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("The attachment is removed."))
+    return redirect("events:detail", pk=attachment.report.event_id)
+
+
+@login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(
         ReportAttachment.objects.filter(report__event__in=_visible(request)).select_related("report"), pk=pk

@@ -209,3 +209,33 @@ def test_the_event_list_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(12):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
+
+
+def test_the_host_removes_an_attachment_added_by_mistake(
+    client_for, kish_deputy, qeshm_deputy, kish, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    from events import services
+
+    event = make_event(kish, status="held", starts_in_days=-3)
+    services.file_report(
+        kish_deputy,
+        event,
+        attendance=1,
+        artists_count=1,
+        outcomes="—",
+        attachments=[SimpleUploadedFile("wrong.pdf", PDF)],
+    )
+    attachment = ReportAttachment.objects.get()
+    stored = Path(settings.MEDIA_ROOT) / attachment.file.name
+    assert stored.exists()
+    url = reverse("events:attachment-remove", args=[attachment.pk])
+    assert client_for(qeshm_deputy).post(url).status_code == 302  # another zone: refused with a message
+    assert ReportAttachment.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(kish_deputy).post(url)
+    assert not ReportAttachment.objects.exists()
+    assert not stored.exists()
+    event.refresh_from_db()
+    assert event.status == "reported"
