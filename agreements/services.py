@@ -276,8 +276,13 @@ def report_obligation(
             check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
         except ValidationError as error:
             raise ValidationError({"evidence_file": error.messages}) from error
+        replaced = obligation.evidence_file.name if obligation.evidence_file else ""
         obligation.evidence_file = evidence_file
         obligation.evidence_file_name = evidence_file.name[:255]
+        if replaced:
+            # The replaced file is not kept: evidence is one file, and a stray copy would outlive its checks.
+            storage = obligation.evidence_file.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
     if status != obligation.status:
         _move_obligation(obligation, status, actor)
     if status == Obligation.Status.DONE and obligation.done_on is None:

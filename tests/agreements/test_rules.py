@@ -230,3 +230,25 @@ def test_expiring_within_sixty_days(kish):
     make_agreement(zones=[kish], days_left=61)
     make_agreement(zones=[kish], days_left=10, status="terminated")
     assert list(Agreement.objects.expiring_within(60, today=timezone.localdate())) == [soon]
+
+
+def test_a_replaced_evidence_file_is_not_kept(
+    kish_deputy, kish, settings, django_capture_on_commit_callbacks
+):
+    from pathlib import Path
+
+    agreement = make_agreement(zones=[kish])
+    obligation = make_obligation(agreement, agreement.parties.get(kind="zone"))
+    services.report_obligation(
+        kish_deputy, obligation, status="in_progress", evidence_file=SimpleUploadedFile("a.pdf", PDF)
+    )
+    obligation.refresh_from_db()
+    first = Path(settings.MEDIA_ROOT) / obligation.evidence_file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_obligation(
+            kish_deputy, obligation, status="done", evidence_file=SimpleUploadedFile("b.pdf", PDF)
+        )
+    obligation.refresh_from_db()
+    assert obligation.evidence_file_name == "b.pdf"
+    assert (Path(settings.MEDIA_ROOT) / obligation.evidence_file.name).exists()
+    assert not first.exists()
