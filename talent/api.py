@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -68,7 +69,7 @@ class NominationSerializer(serializers.Serializer):
     statement = serializers.CharField()
     portfolio_links = serializers.ListField(child=serializers.URLField(), required=False, default=list)
     consent = serializers.BooleanField(
-        help_text="The artist agreed to the call's terms and to the jury seeing their details."
+        help_text=_("The artist agreed to the call's terms and to the jury seeing their details.")
     )
 
 
@@ -110,7 +111,7 @@ class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
         call = self.get_object()
         institution_id = permissions.institution_acting_for(request.user)
         if institution_id is None:
-            raise PermissionDenied(_only_institutions())
+            raise PermissionDenied(_("Only a partner institution nominates artists."))
         nomination = NominationSerializer(data=request.data)
         nomination.is_valid(raise_exception=True)
         data = dict(nomination.validated_data)
@@ -122,9 +123,3 @@ class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
             "status": application.status,
         }
         return Response(NominationReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
-
-
-def _only_institutions() -> str:
-    from django.utils.translation import gettext
-
-    return gettext("Only a partner institution nominates artists.")

@@ -220,3 +220,22 @@ def test_the_admin_shows_dates_in_the_readers_calendar(client_for, secretariat, 
         .content.decode()
     )
     assert "۲۰ مرداد ۱۳۸۰" in page  # 11 August 2001
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_the_talent_admin_lists_run_a_fixed_number_of_queries(
+    client_for, secretariat, jurors, kish, count, django_assert_num_queries
+):
+    juror, _other = jurors
+    calls = [make_call(title=f"فراخوان {i}", jurors=[juror]) for i in range(3)]
+    for index in range(count):
+        make_application(calls[index % 3], kish)
+    client = client_for(secretariat)
+    for name in ("admin:talent_application_changelist", "admin:talent_talentcall_changelist"):
+        client.get(reverse(name))
+    with django_assert_num_queries(10):
+        assert client.get(reverse("admin:talent_application_changelist")).status_code == 200
+    with django_assert_num_queries(8):
+        assert client.get(reverse("admin:talent_talentcall_changelist")).status_code == 200
+    with django_assert_num_queries(9):
+        assert client.get(reverse("admin:talent_talentcall_ranking", args=[calls[0].pk])).status_code == 200
