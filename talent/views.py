@@ -120,7 +120,7 @@ def jury_queue(request: HttpRequest) -> HttpResponse:
         .select_related("application__call", "application__discipline", "application__zone")
         .order_by("scored_at", "application__call__closes_at", "application__submitted_at")
     )
-    if not assignments.exists() and not request.user.jury_memberships.exists():
+    if not assignments.exists() and not permissions.is_juror(request.user):
         raise PermissionDenied(_("You are not on any jury."))
     return render(request, "talent/jury_queue.html", {"assignments": assignments})
 

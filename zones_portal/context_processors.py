@@ -12,7 +12,7 @@ def portal(request: HttpRequest) -> dict[str, object]:
         "can_use_admin": permissions.can_use_admin(user),
         "now": timezone.now(),
         # A callable, so the query runs only on pages that show the jury link.
-        "is_juror": lambda: bool(user and user.is_authenticated and user.jury_memberships.exists()),
+        "is_juror": lambda: permissions.is_juror(user),
         "unread_count": lambda: _unread(user),
     }
 

@@ -272,6 +272,11 @@ def can_manage_calls(user: AnyUser | None) -> bool:
     return is_secretariat(user)
 
 
+def is_juror(user: AnyUser | None) -> bool:
+    """Someone on at least one call's jury: they get the jury pages."""
+    return bool(user is not None and user.is_authenticated and user.jury_memberships.exists())
+
+
 def can_score(user: AnyUser | None, assignment: Assignment) -> bool:
     return bool(
         user is not None
