@@ -77,6 +77,41 @@ def _private_media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible server on loopback (moto): CI's, or one started for this test run."""
+    from tests.servers import s3_server
+
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def object_storage(settings, s3_endpoint):
+    """Uploads go to a fresh bucket of the S3 server, as in production; yields the bucket's name."""
+    from tests.servers import new_bucket, s3_environment
+    from zones_portal.storage import s3_options
+
+    bucket = new_bucket(s3_endpoint)
+    environment = s3_environment(s3_endpoint, bucket)
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_options(
+                bucket=bucket,
+                endpoint_url=s3_endpoint,
+                access_key=environment["AWS_ACCESS_KEY_ID"],
+                secret_key=environment["AWS_SECRET_ACCESS_KEY"],
+                region_name=environment["AWS_S3_REGION_NAME"],
+                expire=settings.AWS_QUERYSTRING_EXPIRE,
+            ),
+        },
+    }
+    return bucket
+
+
 @pytest.fixture
 def kish(db) -> Zone:
     return Zone.objects.get(slug="kish")

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal.environment import env_bool, env_int, env_list, env_str
+from zones_portal.storage import s3_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zones_portal.requestlog.RequestIdMiddleware",  # first: every answer, a redirect too, gets an id and a line
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,9 +131,34 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG  # serve straight from static/ on a developer machine, no collectstatic
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
+# Uploaded files: a folder by default (in production one that every web node and worker mounts), or an
+# S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set. Either way files are private: no URL serves
+# them except the views that first check who may see the record they belong to.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+AWS_QUERYSTRING_EXPIRE = env_int("AWS_QUERYSTRING_EXPIRE", 300)
+# Off: downloads stream through the portal. On: the portal redirects to a presigned URL that expires
+# after AWS_QUERYSTRING_EXPIRE seconds, which the person's browser must be able to reach.
+FILES_REDIRECT_TO_STORAGE = env_bool("FILES_REDIRECT_TO_STORAGE", default=False)
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_FILE_STORAGE_BACKEND = "storages.backends.s3.S3Storage"
+    DEFAULT_FILE_STORAGE_OPTIONS: dict = s3_options(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL"),
+        region_name=env_str("AWS_S3_REGION_NAME"),
+        access_key=env_str("AWS_ACCESS_KEY_ID"),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY"),
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE"),
+        location=env_str("AWS_LOCATION"),
+        expire=AWS_QUERYSTRING_EXPIRE,
+    )
+else:
+    DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
+    DEFAULT_FILE_STORAGE_OPTIONS = {}
+    if DEBUG:
+        MEDIA_ROOT.mkdir(parents=True, exist_ok=True)  # /readyz counts a missing folder as a lost mount
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND, "OPTIONS": DEFAULT_FILE_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -175,9 +202,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Cache: in-process by default; Redis in production (CACHE_URL=redis://...), so that rate limits
-# are shared by every web worker.
-CACHE_URL = env_str("CACHE_URL")
+# Cache: in-process by default; Redis in production (CACHE_URL, or REDIS_URL, = redis://...), so that
+# rate limits and throttles count across every web node and worker.
+CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL.startswith(("redis://", "rediss://"))
@@ -228,10 +255,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below, in the same format as the web
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "events-mark-held": {"task": "events.tasks.mark_finished_events_held", "schedule": 15 * 60},
-    "reminders-sweep": {"task": "reminders.tasks.sweep", "schedule": 15 * 60},
+    "reminders-sweep": {
+        "task": "reminders.tasks.sweep",
+        "schedule": env_int("REMINDER_SWEEP_SECONDS", 15 * 60),
+    },
     "reminders-weekly-digest": {
         "task": "reminders.tasks.sweep",
         "schedule": crontab(day_of_week="sat", hour=8, minute=0),  # Tehran time: CELERY_TIMEZONE
@@ -262,9 +293,13 @@ REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
+# A row left 'sending' by a worker that died is sent again once this lease has run out.
+REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 15 * 60)
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers and supervisors probe the nodes over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
@@ -283,9 +318,80 @@ PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo12345")
 
+# Logs go to standard error: JSON lines in production, for a log collector to index; one readable line
+# of text on a developer's machine. Every line carries the request id and the signed-in person's id
+# (zones_portal.requestlog); one line per request goes to the zones_portal.requests logger.
+LOG_FORMAT = (env_str("LOG_FORMAT") or ("text" if DEBUG else "json")).strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "zones_portal.requestlog.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "zones_portal.requestlog.JsonFormatter"},
+        "text": {"()": "zones_portal.requestlog.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Django's default handlers for its own loggers would print each line a second time, unformatted.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
+
+
+# Fail closed: with DEBUG off, every service must be one that all nodes share. Each problem is one
+# sentence naming its variable; the embedded defaults above are for one machine, demos and tests.
+if not DEBUG:
+    _problems = []
+    if not ALLOWED_HOSTS:
+        _problems.append(
+            "ALLOWED_HOSTS must be set when DEBUG is off: the portal's host names, comma-separated."
+        )
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _problems.append(
+            "DATABASE_URL must point at PostgreSQL (postgres://...) when DEBUG is off: SQLite serves one machine only."
+        )
+    if not CELERY_BROKER_URL.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+        _problems.append(
+            "CELERY_BROKER_URL must be a Redis or AMQP URL when DEBUG is off: the filesystem broker serves one machine only."
+        )
+    if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        _problems.append(
+            "CACHE_URL (or REDIS_URL) must point at Redis when DEBUG is off, so rate limits hold across nodes."
+        )
+    if not AWS_STORAGE_BUCKET_NAME and not env_str("MEDIA_ROOT"):
+        _problems.append(
+            "Set AWS_STORAGE_BUCKET_NAME for object storage, or MEDIA_ROOT to a folder every node shares, "
+            "when DEBUG is off."
+        )
+    if _problems:
+        raise ImproperlyConfigured(" ".join(_problems))
+
+# Probes: /readyz gives each shared service this many seconds, and calls the last reminder sweep stale
+# (reported, but the node stays ready: beat runs elsewhere) after this many.
+READYZ_TIMEOUT_SECONDS = env_int("READYZ_TIMEOUT_SECONDS", 2)
+READYZ_SWEEP_STALE_SECONDS = env_int("READYZ_SWEEP_STALE_SECONDS", 60 * 60)
+
+# Error reports to Sentry, only when SENTRY_DSN is set; without it the SDK is not even imported. No
+# personal data is sent: no cookies, no user details or addresses, no request bodies.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from zones_portal.environment import env_float
+
+    SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+    if not 0 <= SENTRY_TRACES_SAMPLE_RATE <= 1:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        send_default_pii=False,
+        max_request_body_size="never",  # forms hold applicants' personal details
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+    )

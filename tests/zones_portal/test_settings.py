@@ -18,11 +18,19 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.free-zones.example",
     "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
     "CELERY_BROKER_URL": "redis://cache.internal:6379/0",
+    "CACHE_URL": "redis://cache.internal:6379/1",
+    "MEDIA_ROOT": "/srv/portal-shared/media",
 }
 
 
+# Variables a developer or CI may have set that would change what these tests read.
+UNSET_IN_SUBPROCESS = {"EMAIL_BACKEND", "REDIS_URL", "AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL"}
+
+
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in {*PRODUCTION, "EMAIL_BACKEND"}}
+    clean = {
+        key: value for key, value in os.environ.items() if key not in {*PRODUCTION, *UNSET_IN_SUBPROCESS}
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -75,6 +83,90 @@ def test_a_secret_key_is_required_when_debug_is_off():
     result = run_python("import django; django.setup()", {**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "sentence"),
+    [
+        ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must be set when DEBUG is off"),
+        ("DATABASE_URL", "", "DATABASE_URL must point at PostgreSQL"),
+        ("DATABASE_URL", "sqlite:////srv/portal.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+        ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL must be a Redis or AMQP URL"),
+        ("CELERY_BROKER_URL", "filesystem://localhost/", "CELERY_BROKER_URL must be a Redis or AMQP URL"),
+        ("CACHE_URL", "", "CACHE_URL (or REDIS_URL) must point at Redis"),
+        ("MEDIA_ROOT", "", "Set AWS_STORAGE_BUCKET_NAME for object storage, or MEDIA_ROOT"),
+    ],
+)
+def test_production_refuses_an_embedded_only_setting(variable, value, sentence):
+    env = {**PRODUCTION}
+    if value:
+        env[variable] = value
+    else:
+        del env[variable]
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    assert sentence in result.stderr
+    # One sentence for the one problem: nothing else is reported.
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.count(" must ") + message.count("Set AWS_") == 1, message
+
+
+def test_every_problem_is_named_at_once():
+    env = {key: PRODUCTION[key] for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    result = run_python("import django; django.setup()", env)
+    assert result.returncode != 0
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "MEDIA_ROOT"):
+        assert name in result.stderr
+
+
+def test_the_worker_refuses_to_start_on_an_embedded_setting():
+    """Celery reads the same settings: a worker on the filesystem broker with DEBUG off stops at once."""
+    env = {**PRODUCTION, "CELERY_BROKER_URL": "filesystem://localhost/"}
+    clean = {
+        key: value for key, value in os.environ.items() if key not in {*PRODUCTION, *UNSET_IN_SUBPROCESS}
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "zones_portal", "worker", "--pool", "solo"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "CELERY_BROKER_URL must be a Redis or AMQP URL" in result.stderr
+
+
+def test_object_storage_replaces_the_shared_folder():
+    env = {key: value for key, value in PRODUCTION.items() if key != "MEDIA_ROOT"}
+    env |= {"AWS_STORAGE_BUCKET_NAME": "portal-files", "AWS_S3_ENDPOINT_URL": "https://s3.internal:9000"}
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.STORAGES['default'], default=str))"
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    storage = json.loads(result.stdout)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "portal-files"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.internal:9000"
+    assert storage["OPTIONS"]["querystring_expire"] <= 600
+
+
+def test_redis_url_serves_as_the_shared_cache():
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    env["REDIS_URL"] = "redis://cache.internal:6379/2"
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CACHES['default']))"
+    )
+    result = run_python(code, env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+    }
 
 
 def test_check_deploy_is_clean_with_production_variables():
