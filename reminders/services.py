@@ -22,12 +22,12 @@ from django.utils import timezone, translation
 
 from reminders.models import DeliveryAttempt, Notification
 from reminders.registry import RULES, Rule, offsets_for
+from zones_portal.health import record_heartbeat
 from zones_portal.mail import render_mail, send_templated_mail
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
 REQUEUE_AFTER = dt.timedelta(minutes=10)
-STUCK_AFTER = dt.timedelta(minutes=15)
 
 
 class BrokerUnavailableError(RuntimeError):
@@ -132,8 +132,9 @@ def cancel_stale(now: dt.datetime) -> int:
 
 
 def reset_stuck(now: dt.datetime) -> int:
-    """A worker that died mid-send leaves its row 'sending'; after a while it is tried again."""
-    return Notification.objects.filter(status=Status.SENDING, queued_at__lt=now - STUCK_AFTER).update(
+    """A worker that died mid-send leaves its row 'sending'; once its lease is over it is tried again."""
+    lease = dt.timedelta(seconds=settings.REMINDER_SENDING_LEASE_SECONDS)
+    return Notification.objects.filter(status=Status.SENDING, queued_at__lt=now - lease).update(
         status=Status.PENDING, queued_at=None
     )
 
@@ -173,6 +174,8 @@ def sweep(
     except BrokerUnavailableError as error:
         logger.error("%s", error)
         report.error = str(error)
+    # The sweep completed even when queueing failed: what waits stays pending for the next one.
+    record_heartbeat("reminders.sweep")
     return report
 
 
@@ -199,7 +202,13 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
         _finish(notification, Status.SENT, now, "", note="no email address: shown in the dashboard only")
         return "sent"
     try:
-        send_templated_mail([recipient.email], "reminder", _mail_context(notification), recipient.language)
+        send_templated_mail(
+            [recipient.email],
+            "reminder",
+            _mail_context(notification),
+            recipient.language,
+            headers={"Message-ID": message_id(notification)},
+        )
     except (SMTPException, OSError) as error:
         message = f"{error.__class__.__name__}: {error}"
         DeliveryAttempt.objects.create(notification=notification, at=now, succeeded=False, error=message)
@@ -215,6 +224,11 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
 def _finish(notification: Notification, status: str, now: dt.datetime, error: str, note: str = "") -> None:
     DeliveryAttempt.objects.create(notification=notification, at=now, succeeded=True, error=note)
     Notification.objects.filter(pk=notification.pk).update(status=status, sent_at=now, last_error=error)
+
+
+def message_id(notification: Notification) -> str:
+    """The same for every attempt at one reminder, so a receiving server can drop a repeat."""
+    return f"<reminder-{notification.pk}@{settings.ICAL_UID_DOMAIN}>"
 
 
 def retry_delay(attempts: int) -> int:

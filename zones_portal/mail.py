@@ -21,8 +21,14 @@ def render_mail(template: str, context: dict[str, Any], language: str) -> tuple[
     return subject, text, html
 
 
-def send_templated_mail(to: Sequence[str], template: str, context: dict[str, Any], language: str) -> None:
+def send_templated_mail(
+    to: Sequence[str],
+    template: str,
+    context: dict[str, Any],
+    language: str,
+    headers: dict[str, str] | None = None,
+) -> None:
     subject, text, html = render_mail(template, context, language)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to))
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to), headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()

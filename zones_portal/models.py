@@ -337,3 +337,18 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran to the end, so the readiness probe can tell a stopped beat from a
+    quiet one. One row per job, overwritten each time."""
+
+    name = models.CharField(_("job"), max_length=100, unique=True)
+    completed_at = models.DateTimeField(_("last completed"))
+
+    class Meta:
+        verbose_name = _("periodic job run")
+        verbose_name_plural = _("periodic job runs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from zones_portal import views
+from zones_portal import health, views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", views.home, name="home"),
     path("zones/<slug:slug>/", views.zone_detail, name="zone-detail"),
     path("zones/<slug:slug>/edit/", views.zone_edit, name="zone-edit"),
