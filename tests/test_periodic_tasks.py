@@ -1,0 +1,78 @@
+"""Every task beat schedules is safe to run twice: a second run, as when two beats briefly overlap during a
+deploy, changes nothing and sends nothing more.
+
+The test walks ``CELERY_BEAT_SCHEDULE`` itself, so a new periodic task without a proof here fails the suite.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
+
+from reminders.registry import morning
+from tests.factories import make_agreement, make_event, make_obligation
+from zones_portal.celery import app
+
+pytestmark = pytest.mark.django_db
+TRACKED = [
+    "events.Event",
+    "events.StatusChange",
+    "agreements.Agreement",
+    "agreements.AgreementStatusChange",
+    "agreements.Obligation",
+    "agreements.ObligationStatusChange",
+    "reminders.Notification",
+    "reminders.DeliveryAttempt",
+]
+
+
+def state() -> dict:
+    """Every row of what periodic tasks touch, with every field, and the mail sent so far."""
+    rows = {label: list(apps.get_model(label).objects.order_by("pk").values()) for label in TRACKED}
+    return {"rows": rows, "mail": len(mail.outbox)}
+
+
+def work_for_mark_held(kish, kish_deputy, secretariat) -> None:
+    make_event(kish, status="approved", starts_in_days=-2, hours=3)
+
+
+def work_for_sweep(kish, kish_deputy, secretariat) -> None:
+    make_event(kish, status="approved", starts_in_days=7)
+
+
+def work_for_nightly(kish, kish_deputy, secretariat) -> None:
+    agreement = make_agreement(zones=[kish], days_left=-1)
+    make_obligation(agreement, agreement.parties.get(kind="zone"), due_in_days=-2)
+
+
+# What each scheduled task needs to find some work, and the moment to run it at (None: now).
+WORK = {
+    "events-mark-held": (work_for_mark_held, None),
+    "reminders-sweep": (work_for_sweep, None),
+    "reminders-weekly-digest": (work_for_sweep, morning(dt.date(2026, 12, 5))),  # a Saturday, 08:00
+    "agreements-nightly": (work_for_nightly, None),
+}
+
+
+def test_every_scheduled_task_has_a_run_twice_proof():
+    assert set(settings.CELERY_BEAT_SCHEDULE) == set(WORK)
+
+
+@pytest.mark.parametrize("entry", sorted(WORK))
+def test_a_second_run_changes_nothing(entry, kish, kish_deputy, secretariat, mailoutbox):
+    schedule = settings.CELERY_BEAT_SCHEDULE[entry]
+    app.loader.import_default_modules()  # what a worker does at start: find every app's tasks.py
+    task = app.tasks[schedule["task"]]
+    prepare, moment = WORK[entry]
+    with time_machine.travel(moment or timezone.now(), tick=False):
+        prepare(kish, kish_deputy, secretariat)
+        before = state()
+        task.apply(args=schedule.get("args", ()), kwargs=schedule.get("kwargs", {})).get()
+        after_first = state()
+        assert after_first != before, "the first run found nothing to do: the test set-up is wrong"
+        task.apply(args=schedule.get("args", ()), kwargs=schedule.get("kwargs", {})).get()
+        assert state() == after_first
