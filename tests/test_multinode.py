@@ -34,7 +34,7 @@ def cluster(tmp_path_factory):
     except psycopg2.OperationalError as error:
         pytest.skip(f"PostgreSQL is not running on 127.0.0.1:5432 ({error})")
     folder = tmp_path_factory.mktemp("multinode")
-    with Cluster(folder, smtp_delay=1.0) as running:
+    with Cluster(folder, smtp_delay=1.0, workers_at_start=False) as running:
         yield running
 
 
@@ -142,7 +142,9 @@ def test_beat_and_two_workers_mail_each_reminder_once_even_when_a_worker_is_kill
             "SELECT id, status, attempts FROM reminders_notification WHERE channel = 'email'"
         )
 
-    wait_until(email_rows, 60, "beat's first sweep to record the demo's reminders")
+    # Until now beat's sweeps waited in the queue: the workers start with the demo's reminders to send.
+    cluster.start_workers()
+    wait_until(email_rows, 60, "the first sweep to record the demo's reminders")
     interrupted = wait_until(
         lambda: cluster.delivering("worker-a"), 60, "worker-a to be in the middle of a send"
     )
