@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from zones_portal.admin_site import SecretariatAdmin, SecretariatOnly, SecretariatStackedInline
+from zones_portal.admin_site import (
+    ReadersCalendarMixin,
+    SecretariatAdmin,
+    SecretariatOnly,
+    SecretariatStackedInline,
+)
 from zones_portal.dates import format_date
 from zones_portal.models import ApiToken, Institution, Membership, User, Zone
 
@@ -49,7 +54,7 @@ class MembershipInline(SecretariatStackedInline):
 
 
 @admin.register(User)
-class PortalUserAdmin(SecretariatOnly, UserAdmin):
+class PortalUserAdmin(SecretariatOnly, ReadersCalendarMixin, UserAdmin):
     inlines = (MembershipInline,)
     list_display = ("username", "get_full_name", "email", "role", "organisation", "is_active")
     list_filter = ("membership__role", "membership__zone", "membership__institution", "is_active", "is_staff")

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models as django_models
 from django.db.models import QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -48,15 +49,193 @@ class SecretariatOnly:
         return permissions.can_use_admin(request.user)
 
 
-class SecretariatAdmin(SecretariatOnly, admin.ModelAdmin):
+class CalendarDisplay:
+    """Shows one date or datetime field of a row through ``format_date``.
+
+    It stands where the field's name stood; the admin reads its label and sort order from the
+    attributes ``admin.display`` sets, and the cell's and column's CSS class from its name.
+    """
+
+    do_not_call_in_templates = True  # a template prints its name: the tabular inline's column class
+
+    def __init__(self, path: str, field: django_models.DateField, empty: str) -> None:
+        self.__name__ = path
+        self.help_text = field.help_text
+        self._style = "datetime" if isinstance(field, django_models.DateTimeField) else "date"
+        self._empty = empty
+
+    def __str__(self) -> str:
+        return self.__name__
+
+    def __repr__(self) -> str:
+        return f"<CalendarDisplay {self.__name__}>"
+
+    def __call__(self, obj: django_models.Model) -> str:
+        value: Any = obj
+        for part in self.__name__.split(LOOKUP_SEP):
+            try:
+                value = getattr(value, part)
+            except ObjectDoesNotExist:
+                value = None
+            if value is None:
+                return self._empty
+        return format_date(value, self._style)
+
+
+class _DatesInTheReadersCalendar:
+    """Dates the admin shows rather than edits read as every other date in the portal: through
+    ``format_date``, Jalali with Persian digits in Persian, Gregorian in English.
+
+    Django's admin formats a date field itself, in the Gregorian calendar. Here, through the admin's
+    public ``get_*`` hooks, each date or datetime model field among the read-only fields (and, in
+    ``ReadersCalendarMixin``, among the list columns) is swapped for a display callable with the
+    field's name, label, help text and sort order. Writable dates keep their Jalali widgets, except on a
+    view-only page or inline, where Django shows every field read-only. A date across a relation is
+    named as Django allows in ``list_display`` (``"agreement__expires_on"``). An admin's own
+    ``@admin.display`` method for a date is left as it is.
+    """
+
+    def calendar_display(self, name: Any) -> Any:
+        """The callable that shows the date field ``name``, or ``name`` itself if it names no date.
+
+        A name always gets the same callable, so that the list's links and sortable columns find it.
+        """
+        if not isinstance(name, str):
+            return name
+        displays = self.__dict__.setdefault("_calendar_displays", {})
+        if name not in displays:
+            displays.setdefault(name, self._make_calendar_display(name))
+        return displays[name] or name
+
+    def _make_calendar_display(self, path: str) -> CalendarDisplay | None:
+        field = _date_field(self.model, path)
+        if field is None:
+            return None
+        display = CalendarDisplay(path, field, self.get_empty_value_display())
+        return admin.display(description=field.verbose_name, ordering=path)(display)
+
+    def _with_dates_shown(self, names: Any, only: set[str] | None = None) -> list[Any]:
+        """``names`` (as in ``fields``, same-line tuples included) with each date, or each one in
+        ``only``, swapped for its display."""
+        swapped = []
+        for name in names:
+            if isinstance(name, (list, tuple)):
+                swapped.append(tuple(self._with_dates_shown(name, only)))
+            elif only is None or name in only:
+                swapped.append(self.calendar_display(name))
+            else:
+                swapped.append(name)
+        return swapped
+
+    def _shows_everything_read_only(self, request: HttpRequest, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self._with_dates_shown(super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The fieldsets, naming the displays that the read-only fields name; on a view-only page,
+        where Django shows every field read-only, a display for every date."""
+        only = None
+        if not self._shows_everything_read_only(request, obj):
+            read_only = self.get_readonly_fields(request, obj)
+            only = {str(item) for item in read_only if isinstance(item, CalendarDisplay)}
+        fieldsets = []
+        for title, options in super().get_fieldsets(request, obj):
+            # With no fields declared, Django lists a read-only date twice: once as a form field.
+            fields = list(dict.fromkeys(self._with_dates_shown(options["fields"], only)))
+            fieldsets.append((title, {**options, "fields": fields}))
+        return fieldsets
+
+
+class ReadersCalendarMixin(_DatesInTheReadersCalendar):
+    """For a ModelAdmin: its read-only dates and its date columns in the reader's calendar.
+
+    A date named in ``list_editable`` stays an input.
+    """
+
+    def _shows_everything_read_only(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        editable = set(self.list_editable)
+        return [
+            name if name in editable else self.calendar_display(name)
+            for name in super().get_list_display(request)
+        ]
+
+    def get_list_display_links(self, request: HttpRequest, list_display: Any) -> Any:
+        links = super().get_list_display_links(request, list_display)
+        return None if links is None else [self.calendar_display(name) for name in links]
+
+    def get_sortable_by(self, request: HttpRequest) -> Any:
+        return [self.calendar_display(name) for name in super().get_sortable_by(request)]
+
+
+class ReadersCalendarInlineMixin(_DatesInTheReadersCalendar):
+    """For an inline: its read-only dates in the reader's calendar.
+
+    An inline that may add rows but not change them shows the writable dates of its existing rows as
+    Django formats them: its new rows need the fields themselves.
+    """
+
+    def _shows_everything_read_only(self, request: HttpRequest, obj: Any) -> bool:
+        if not (self.has_change_permission(request, obj) or self.has_add_permission(request, obj)):
+            return True
+        if obj is None or not self.admin_site.is_registered(self.parent_model):
+            return False
+        return not self.admin_site.get_model_admin(self.parent_model).has_change_permission(request, obj)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        """The formset, built without the displays: on a view-only inline a writable date's display
+        is in the fieldsets but, unlike on a view-only page (where Django excludes every field), in no
+        list of fields the form leaves out. The form still carries their help texts, which the
+        tabular inline's column headings look up by what the fieldsets name."""
+        fields = kwargs.pop("fields") if "fields" in kwargs else _flat(self.get_fieldsets(request, obj))
+        if fields is not None:
+            displays = [name for name in fields if isinstance(name, CalendarDisplay)]
+            fields = [name for name in fields if name not in displays]
+            help_texts = {display: display.help_text for display in displays if display.help_text}
+            if help_texts:
+                own = getattr(getattr(self.form, "Meta", None), "help_texts", None) or {}
+                kwargs["help_texts"] = {**own, **help_texts, **kwargs.get("help_texts", {})}
+        return super().get_formset(request, obj, fields=fields, **kwargs)
+
+
+def _date_field(model: type[django_models.Model], path: str) -> django_models.DateField | None:
+    """The date or datetime field that ``path`` names, across single-valued relations."""
+    field = None
+    for part in path.split(LOOKUP_SEP):
+        if field is not None:
+            if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+                return None  # many rows, or a generic relation: no one date
+            model = field.related_model
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+    return field if isinstance(field, django_models.DateField) else None
+
+
+def _flat(fieldsets: Any) -> list[Any]:
+    """The field names of ``fieldsets``, same-line tuples unpacked, as Django builds its forms from."""
+    return [
+        name
+        for _title, options in fieldsets
+        for line in options["fields"]
+        for name in (line if isinstance(line, (list, tuple)) else (line,))
+    ]
+
+
+class SecretariatAdmin(SecretariatOnly, ReadersCalendarMixin, admin.ModelAdmin):
     pass
 
 
-class SecretariatTabularInline(SecretariatOnly, admin.TabularInline):
+class SecretariatTabularInline(SecretariatOnly, ReadersCalendarInlineMixin, admin.TabularInline):
     pass
 
 
-class SecretariatStackedInline(SecretariatOnly, admin.StackedInline):
+class SecretariatStackedInline(SecretariatOnly, ReadersCalendarInlineMixin, admin.StackedInline):
     pass
 
 
@@ -228,28 +407,3 @@ def calendar_date_filter(
 
     CalendarDateFilter.title = title
     return CalendarDateFilter
-
-
-def _calendar_display(original: Callable[..., Any]) -> Callable[..., Any]:
-    """Dates the admin shows (read-only fields, list columns) go through ``format_date`` like every
-    other date in the portal: Jalali with Persian digits in Persian."""
-
-    def display_for_field(value: Any, field: Any, empty_value_display: Any, *args: Any, **kwargs: Any) -> Any:
-        if value is not None and isinstance(field, django_models.DateTimeField):
-            return format_date(value, "datetime")
-        if value is not None and isinstance(field, django_models.DateField):
-            return format_date(value, "date")
-        return original(value, field, empty_value_display, *args, **kwargs)
-
-    display_for_field.calendar_aware = True
-    return display_for_field
-
-
-def use_the_readers_calendar_in_the_admin() -> None:
-    """Django's admin formats dates itself; this routes them through the portal's one date formatter."""
-    from django.contrib.admin import helpers
-    from django.contrib.admin.templatetags import admin_list
-
-    for module in (helpers, admin_list):
-        if not getattr(module.display_for_field, "calendar_aware", False):
-            module.display_for_field = _calendar_display(module.display_for_field)
