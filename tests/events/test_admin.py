@@ -152,3 +152,27 @@ def test_the_date_filter_counts_months_in_the_jalali_calendar(client_for, secret
     # Azar 1405 began on 22 November: the Gregorian "this month" would have held both.
     assert "یکم آذر" in html
     assert "سی‌ام آبان" not in html
+
+
+def test_cancelling_from_the_list_spares_an_approved_event_that_has_ended(client_for, secretariat, kish):
+    from events.models import StatusChange
+
+    ended = make_event(kish, status="approved", starts_in_days=-2, title="پایان‌یافته")
+    ahead = make_event(kish, status="approved", title="پیش رو")
+    response = client_for(secretariat).post(
+        reverse(CHANGELIST),
+        {
+            "action": "cancel_selected",
+            ACTION_CHECKBOX_NAME: [ended.pk, ahead.pk],
+            "apply": "1",
+            "reason": "بودجه قطع شد",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "پایان‌یافته: فقط رویدادی که هنوز برگزار نشده لغو می‌شود." in html
+    ended.refresh_from_db()
+    ahead.refresh_from_db()
+    assert (ended.status, ahead.status) == ("approved", "cancelled")
+    assert not StatusChange.objects.filter(event=ended).exists()
+    assert ahead.status_changes.get().changed_by == secretariat

@@ -288,3 +288,28 @@ def test_a_deputy_cannot_move_an_event_to_another_zone(kish_deputy, kish, qeshm)
         services.update_event(kish_deputy, event, host_zone=qeshm)
     event.refresh_from_db()
     assert event.host_zone == kish
+
+
+def test_an_approved_event_that_has_ended_can_no_longer_be_cancelled(secretariat, kish):
+    long_over = make_event(kish, status="approved", starts_in_days=-2)
+    # Started an hour ago and ended a minute ago: the sweep has not yet marked it held.
+    just_over = make_event(kish, status="approved", starts_in_days=-1 / 24, hours=59 / 60)
+    for event in (long_over, just_over):
+        with pytest.raises(services.InvalidMoveError) as refusal:
+            services.cancel_event(secretariat, event, "دیگر لازم نیست")
+        assert refusal.value.messages == ["Only an event that has not yet been held can be cancelled."]
+        event.refresh_from_db()
+        assert (event.status, event.status_reason) == ("approved", "")
+        assert not StatusChange.objects.filter(event=event).exists()
+
+
+def test_an_approved_event_that_has_not_ended_can_be_cancelled(secretariat, kish):
+    ahead = make_event(kish, status="approved")
+    running = make_event(kish, status="approved", starts_in_days=-1 / 24, hours=2)
+    for event in (ahead, running):
+        services.cancel_event(secretariat, event, "شرایط جوی")
+        event.refresh_from_db()
+        assert (event.status, event.status_reason) == ("cancelled", "شرایط جوی")
+        assert [(c.from_status, c.to_status, c.changed_by) for c in event.status_changes.all()] == [
+            ("approved", "cancelled", secretariat)
+        ]

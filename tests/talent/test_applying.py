@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from talent.models import Application, Discipline, PortfolioFile
 from tests.events.test_validation import EXE, JPEG, PDF
@@ -102,7 +103,7 @@ def test_the_age_range_counts_on_the_closing_day(kish):
     from talent import services
 
     call = make_call(max_age=20)
-    closing = call.closes_at.date()
+    closing = timezone.localtime(call.closes_at).date()  # the service counts in Tehran time
     turns_21_on_closing = closing.replace(year=closing.year - 21)
     errors = services.eligibility_errors(call, birth_date=turns_21_on_closing, zone=kish)
     assert "birth_date" in errors
@@ -207,3 +208,87 @@ def test_the_public_call_list_runs_a_fixed_number_of_queries(
         make_application(calls[index % 3], kish)
     with django_assert_num_queries(5):
         assert anonymous.get(reverse("talent:calls")).status_code == 200
+
+
+def apply_on_closing_day(zone, closing_day, birth_date, **ages):
+    """Applies, an hour before the close, to a call that closes at noon (Tehran) on ``closing_day``."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from talent import services
+    from talent.models import TalentCall
+
+    closes_at = timezone.make_aware(dt.datetime.combine(closing_day, dt.time(12, 0)))
+    call = make_call(**ages)
+    TalentCall.objects.filter(pk=call.pk).update(
+        opens_at=closes_at - dt.timedelta(days=30), closes_at=closes_at
+    )
+    call.refresh_from_db()
+    try:
+        services.apply(
+            call,
+            now=closes_at - dt.timedelta(hours=1),
+            full_name="متقاضی مرزی",
+            birth_date=birth_date,
+            zone=zone,
+            email=f"born-{birth_date.isoformat()}@example.org",
+            discipline=Discipline.objects.get(slug="calligraphy"),
+            statement="—",
+            consent=True,
+        )
+    except ValidationError as refusal:
+        assert not Application.objects.filter(call=call).exists()
+        return refusal.message_dict
+    assert Application.objects.filter(call=call, birth_date=birth_date).exists()
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "eligible"),
+    [
+        (dt.date(2008, 6, 15), True),  # turns 18 on the closing day
+        (dt.date(2008, 6, 16), False),  # turns 18 the day after
+        (dt.date(1995, 6, 16), True),  # 30 on the closing day, 31 the day after
+        (dt.date(1995, 6, 15), False),  # turns 31 on the closing day
+    ],
+    ids=["18-on-closing-day", "18-day-after", "31-day-after", "31-on-closing-day"],
+)
+def test_the_age_range_includes_both_ends_to_the_day(kish, birth_date, eligible):
+    errors = apply_on_closing_day(kish, dt.date(2026, 6, 15), birth_date, min_age=18, max_age=30)
+    if eligible:
+        assert errors == {}
+    else:
+        assert list(errors) == ["birth_date"]
+        assert "aged 18 to 30" in errors["birth_date"][0]
+
+
+@pytest.mark.parametrize(
+    ("closing_day", "ages", "eligible"),
+    [
+        # Born on 29 February: in a common year the birthday counts from 1 March.
+        (dt.date(2026, 2, 28), {"min_age": 18}, False),
+        (dt.date(2026, 3, 1), {"min_age": 18}, True),
+        (dt.date(2026, 2, 28), {"max_age": 17}, True),
+        (dt.date(2026, 3, 1), {"max_age": 17}, False),
+        # In a leap year it falls on the day itself.
+        (dt.date(2028, 2, 28), {"min_age": 20}, False),
+        (dt.date(2028, 2, 29), {"min_age": 20}, True),
+        (dt.date(2028, 2, 28), {"max_age": 19}, True),
+        (dt.date(2028, 2, 29), {"max_age": 19}, False),
+    ],
+    ids=[
+        "min-common-year-28-feb",
+        "min-common-year-1-mar",
+        "max-common-year-28-feb",
+        "max-common-year-1-mar",
+        "min-leap-year-28-feb",
+        "min-leap-year-29-feb",
+        "max-leap-year-28-feb",
+        "max-leap-year-29-feb",
+    ],
+)
+def test_a_leap_day_birthday_on_both_ends_of_the_age_range(kish, closing_day, ages, eligible):
+    errors = apply_on_closing_day(kish, closing_day, dt.date(2008, 2, 29), **ages)
+    assert (errors == {}) is eligible
+    if not eligible:
+        assert list(errors) == ["birth_date"]

@@ -239,3 +239,33 @@ def test_the_talent_admin_lists_run_a_fixed_number_of_queries(
         assert client.get(reverse("admin:talent_talentcall_changelist")).status_code == 200
     with django_assert_num_queries(9):
         assert client.get(reverse("admin:talent_talentcall_ranking", args=[calls[0].pk])).status_code == 200
+
+
+def test_a_juror_who_declared_a_conflict_can_no_longer_score_or_see_the_application(client_for, jurors, kish):
+    conflicted, other = jurors
+    call = make_call(jurors=[conflicted, other])
+    nephew = make_application(call, kish, full_name="برادرزاده داور")
+    make_application(call, kish, full_name="متقاضی بی‌ارتباط")
+    assignment = Assignment.objects.get(application=nephew, juror=conflicted)
+    services.declare_conflict(conflicted, assignment, "برادرزاده من است")
+
+    with pytest.raises(PermissionDenied):
+        give(conflicted, nephew, {"اصالت": 10, "مهارت": 5})
+    client = client_for(conflicted)
+    scores = {f"criterion_{criterion.pk}": criterion.max_score for criterion in call.criteria.all()}
+    response = client.post(reverse("talent:jury-application", args=[nephew.pk]), scores)
+    assert response.status_code == 404
+    assignment.refresh_from_db()
+    assert assignment.scored_at is None
+    assert not assignment.scores.exists()
+    nephew.refresh_from_db()
+    assert nephew.status == "submitted"
+    assert services.ranking(call)[0].jurors == 0
+
+    queue = client.get(reverse("talent:jury")).content.decode()
+    assert "متقاضی بی‌ارتباط" in queue
+    assert "برادرزاده داور" not in queue
+    assert nephew not in Application.objects.visible_to(conflicted)
+    # The juror without a conflict still has it before them.
+    assert "برادرزاده داور" in client_for(other).get(reverse("talent:jury")).content.decode()
+    assert nephew in Application.objects.visible_to(other)
