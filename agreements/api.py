@@ -13,8 +13,8 @@ from rest_framework.response import Response
 
 from agreements import services
 from agreements.models import Agreement, Obligation, Party
-from events.api import ERRORS
 from zones_portal.api.permissions import WritesNeedAWriteKey
+from zones_portal.api.responses import ERRORS
 from zones_portal.api.views import ScopedViewSetMixin
 
 

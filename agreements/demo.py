@@ -1,4 +1,4 @@
-"""Demo agreements for ``seed_demo``: the Art Bureau MoU of DOMAIN.md and a creative-industries export MoU.
+"""Demo agreements for ``seed_demo``: the Art Bureau MoU (docs/domain.md) and a creative-industries export MoU.
 
 Agreements already present (same title) are left alone, so running the command again changes nothing.
 """
@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement, Obligation, Party
-from events.models import Event
 from zones_portal.models import Institution, User, Zone
 
 ART_BUREAU_MOU = "تفاهم‌نامه همکاری دبیرخانه شورای عالی مناطق آزاد و حوزه هنری انقلاب اسلامی"
@@ -113,7 +112,6 @@ def seed(say: Callable[[str], None]) -> None:
             party=parties["kish"],
             due_on=today - dt.timedelta(days=8),
         )
-        Event.objects.filter(title="جشنواره ملی قرآن کریم کیش").update(agreement=mou)
 
     if not Agreement.objects.filter(title=EXPORT_MOU).exists():
         created += 1
@@ -156,6 +154,5 @@ def seed(say: Callable[[str], None]) -> None:
             party=parties["institution"],
             due_on=today - dt.timedelta(days=8),
         )
-        Event.objects.filter(title="نمایشگاه صادرات صنایع خلاق قشم").update(agreement=export)
 
     say(f"{created} demo agreements." if created else "Demo agreements were already there.")

@@ -29,7 +29,7 @@ def panels(user: Any) -> list[Panel]:
     today = timezone.localdate()
     counts = Obligation.objects.filter(
         owed,
-        agreement__status__in=[Agreement.Status.ACTIVE, Agreement.Status.EXPIRED],
+        agreement__status__in=Agreement.IN_FORCE,
         status__in=[Obligation.Status.PENDING, Obligation.Status.IN_PROGRESS, Obligation.Status.MISSED],
     ).aggregate(
         overdue=Count("pk", filter=Q(due_on__lt=today)),

@@ -17,25 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zones_portal import permissions
 from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import Institution, StatusChangeRecord, Zone
+from zones_portal.querysets import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from zones_portal.models import User
+    pass
 
 FILE_MAX_MEGABYTES = 20
 DOCUMENT_KINDS = ("pdf",)
 EVIDENCE_KINDS = ("pdf", "jpeg", "png")
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> AgreementQuerySet:
-        return self.filter(permissions.agreements_visible_q(user))
-
+class AgreementQuerySet(ScopedQuerySet):
     def expiring_within(self, days: int, today: dt.date | None = None) -> AgreementQuerySet:
         today = today or timezone.localdate()
         return self.filter(
@@ -61,6 +56,10 @@ class Agreement(models.Model):
         ACTIVE = "active", pgettext_lazy("agreement status", "Active")
         EXPIRED = "expired", pgettext_lazy("agreement status", "Expired")
         TERMINATED = "terminated", pgettext_lazy("agreement status", "Terminated")
+
+    # In force: its obligations are reported on and reminded of (an expired one's are still owed).
+    IN_FORCE = (Status.ACTIVE, Status.EXPIRED)
+    ENDED = (Status.EXPIRED, Status.TERMINATED)  # kept as it was
 
     title = models.CharField(_("title"), max_length=300)
     subject = models.CharField(_("subject area"), max_length=32, choices=Subject.choices)
@@ -272,10 +271,7 @@ class SignedDocument(models.Model):
         return f"{self.original_name} (v{self.version})"
 
 
-class ObligationQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ObligationQuerySet:
-        return self.filter(agreement__in=Agreement.objects.visible_to(user))
-
+class ObligationQuerySet(ScopedQuerySet):
     def overdue_first(self, today: dt.date | None = None) -> ObligationQuerySet:
         """Open obligations past their due date first, then by due date."""
         today = today or timezone.localdate()
@@ -295,6 +291,8 @@ class Obligation(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("obligation status", "In progress")
         DONE = "done", pgettext_lazy("obligation status", "Done")
         MISSED = "missed", pgettext_lazy("obligation status", "Missed")
+
+    OPEN = (Status.PENDING, Status.IN_PROGRESS)  # owed and not yet past its due date
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="obligations", verbose_name=_("agreement")

@@ -23,7 +23,7 @@ from reminders.registry import (
 )
 from zones_portal.dates import format_date
 
-IN_FORCE = (Agreement.Status.ACTIVE, Agreement.Status.EXPIRED)
+IN_FORCE = Agreement.IN_FORCE
 OPEN = (Obligation.Status.PENDING, Obligation.Status.IN_PROGRESS, Obligation.Status.MISSED)
 
 

@@ -1,6 +1,6 @@
 """Every write to an agreement or an obligation goes through here, whoever makes it and from where.
 
-Rules (DOMAIN.md, Agreements): an agreement becomes active only once signed and
+Rules (docs/domain.md, Agreements): an agreement becomes active only once signed and
 in effect; it reads as expired once its end date has passed; an obligation can
 be marked done only with evidence; one past its due date and not done reads as
 missed. Every status change records who and when.
@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements import permissions
 from agreements.models import (
     DOCUMENT_KINDS,
     EVIDENCE_KINDS,
@@ -30,10 +31,9 @@ from agreements.models import (
     Party,
     SignedDocument,
 )
-from zones_portal import permissions
 from zones_portal.dates import format_date
 from zones_portal.files import check_upload
-from zones_portal.services import InvalidMoveError
+from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -44,63 +44,96 @@ if TYPE_CHECKING:
 
 Status = Agreement.Status
 AGREEMENT_FIELDS = ("title", "subject", "summary", "signed_on", "effective_from", "expires_on", "notice_days")
+OBLIGATION_FIELDS = ("description", "party", "due_on")
 NOT_YOURS = _("Only the party that owes this obligation may report on it.")
-OPEN_OBLIGATION = (Obligation.Status.PENDING, Obligation.Status.IN_PROGRESS)
 
 
-def _who(actor: Actor) -> User | None:
-    return actor if actor is not None and actor.is_authenticated else None
+MANAGED_BY_THE_SECRETARIAT = _("Only the secretariat records and changes agreements.")
+AGREEMENT_LIFECYCLE = Lifecycle(
+    Agreement,
+    AgreementStatusChange,
+    "agreement",
+    {
+        "negotiate": Move(
+            (Status.DRAFT,),
+            Status.NEGOTIATION,
+            permissions.can_manage_agreements,
+            MANAGED_BY_THE_SECRETARIAT,
+            _("Only a draft agreement goes into negotiation."),
+        ),
+        "activate": Move(
+            (Status.DRAFT, Status.NEGOTIATION),
+            Status.ACTIVE,
+            permissions.can_manage_agreements,
+            MANAGED_BY_THE_SECRETARIAT,
+            _("Only a draft agreement or one in negotiation can be activated."),
+        ),
+        "terminate": Move(
+            (Status.DRAFT, Status.NEGOTIATION, Status.ACTIVE),
+            Status.TERMINATED,
+            permissions.can_manage_agreements,
+            MANAGED_BY_THE_SECRETARIAT,
+            _("This agreement has already ended."),
+            reason_field="termination_reason",
+            reason_required=_("Say why the agreement is terminated."),
+        ),
+        "expire": Move((Status.ACTIVE,), Status.EXPIRED, permissions.by_the_portal, "", ""),
+    },
+)
+ObligationStatus = Obligation.Status
+OBLIGATION_LIFECYCLE = Lifecycle(
+    Obligation,
+    ObligationStatusChange,
+    "obligation",
+    {
+        "start": Move(
+            (ObligationStatus.PENDING, ObligationStatus.MISSED),
+            ObligationStatus.IN_PROGRESS,
+            permissions.can_update_obligation,
+            NOT_YOURS,
+            _("This obligation is already done."),
+        ),
+        "complete": Move(
+            (ObligationStatus.PENDING, ObligationStatus.IN_PROGRESS, ObligationStatus.MISSED),
+            ObligationStatus.DONE,
+            permissions.can_update_obligation,
+            NOT_YOURS,
+            _("This obligation is already done."),
+        ),
+        "miss": Move(Obligation.OPEN, ObligationStatus.MISSED, permissions.by_the_portal, "", ""),
+    },
+)
+# Which move a reported status makes, from any state the table allows.
+REPORTED_AS = {ObligationStatus.IN_PROGRESS: "start", ObligationStatus.DONE: "complete"}
 
 
 def _require_secretariat(actor: Actor) -> None:
     if not permissions.can_manage_agreements(actor):
-        raise PermissionDenied(_("Only the secretariat records and changes agreements."))
-
-
-def _lock(agreement: Agreement) -> Agreement:
-    Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk", flat=True).first()
-    agreement.refresh_from_db()
-    return agreement
-
-
-def _move(agreement: Agreement, to: str, actor: Actor, reason: str = "") -> Agreement:
-    AgreementStatusChange.objects.create(
-        agreement=agreement, from_status=agreement.status, to_status=to, changed_by=_who(actor), reason=reason
-    )
-    agreement.status = to
-    fields = ["status", "updated_at"]
-    if to == Status.TERMINATED:
-        agreement.termination_reason = reason
-        fields.append("termination_reason")
-    agreement.save(update_fields=fields)
-    return agreement
+        raise PermissionDenied(MANAGED_BY_THE_SECRETARIAT)
 
 
 @transaction.atomic
 def create_agreement(actor: Actor, *, parties: Iterable[dict[str, Any]] = (), **fields: Any) -> Agreement:
     """Records a new agreement as a draft, with its parties (``{"kind", "zone", "institution", "role"}``)."""
     _require_secretariat(actor)
-    unknown = set(fields) - set(AGREEMENT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not agreement fields: {', '.join(sorted(unknown))}")
-    agreement = Agreement(status=Status.DRAFT, created_by=_who(actor), **fields)
+    reject_unknown_fields(fields, AGREEMENT_FIELDS, "agreement")
+    agreement = Agreement(status=Status.DRAFT, created_by=who(actor), **fields)
     agreement.full_clean(exclude=["created_by"])
     agreement.save()
     for data in parties:
         add_party(actor, agreement, **data)
-    AgreementStatusChange.objects.create(agreement=agreement, to_status=Status.DRAFT, changed_by=_who(actor))
+    AGREEMENT_LIFECYCLE.begin(actor, agreement)
     return agreement
 
 
 @transaction.atomic
 def update_agreement(actor: Actor, agreement: Agreement, **fields: Any) -> Agreement:
     _require_secretariat(actor)
-    agreement = _lock(agreement)
-    if agreement.status in (Status.EXPIRED, Status.TERMINATED):
+    agreement = AGREEMENT_LIFECYCLE.lock(agreement)
+    if agreement.status in Agreement.ENDED:
         raise InvalidMoveError(_("An expired or terminated agreement is kept as it was."))
+    reject_unknown_fields(fields, AGREEMENT_FIELDS, "agreement")
     for name, value in fields.items():
-        if name not in AGREEMENT_FIELDS:
-            raise TypeError(f"Not an agreement field: {name}")
         setattr(agreement, name, value)
     agreement.full_clean(exclude=["created_by"])
     agreement.save()
@@ -118,21 +151,15 @@ def add_party(actor: Actor, agreement: Agreement, **fields: Any) -> Party:
 
 @transaction.atomic
 def start_negotiation(actor: Actor, agreement: Agreement) -> Agreement:
-    _require_secretariat(actor)
-    agreement = _lock(agreement)
-    if agreement.status != Status.DRAFT:
-        raise InvalidMoveError(_("Only a draft agreement goes into negotiation."))
-    return _move(agreement, Status.NEGOTIATION, actor)
+    agreement = AGREEMENT_LIFECYCLE.enter("negotiate", actor, agreement)
+    return AGREEMENT_LIFECYCLE.move("negotiate", actor, agreement)
 
 
 @transaction.atomic
 def activate_agreement(actor: Actor, agreement: Agreement, today: dt.date | None = None) -> Agreement:
     """Active only once signed (a signing date and a signed PDF) and in effect (from its effective date)."""
-    _require_secretariat(actor)
-    agreement = _lock(agreement)
+    agreement = AGREEMENT_LIFECYCLE.enter("activate", actor, agreement)
     today = today or timezone.localdate()
-    if agreement.status not in (Status.DRAFT, Status.NEGOTIATION):
-        raise InvalidMoveError(_("Only a draft agreement or one in negotiation can be activated."))
     problems = []
     if agreement.signed_on is None or agreement.signed_on > today:
         problems.append(_("Record the date it was signed."))
@@ -151,19 +178,13 @@ def activate_agreement(actor: Actor, agreement: Agreement, today: dt.date | None
         problems.append(_("Name its parties."))
     if problems:
         raise InvalidMoveError(problems)
-    return _move(agreement, Status.ACTIVE, actor)
+    return AGREEMENT_LIFECYCLE.move("activate", actor, agreement)
 
 
 @transaction.atomic
 def terminate_agreement(actor: Actor, agreement: Agreement, reason: str) -> Agreement:
-    _require_secretariat(actor)
-    agreement = _lock(agreement)
-    if agreement.status in (Status.EXPIRED, Status.TERMINATED):
-        raise InvalidMoveError(_("This agreement has already ended."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the agreement is terminated.")]})
-    return _move(agreement, Status.TERMINATED, actor, reason)
+    agreement = AGREEMENT_LIFECYCLE.enter("terminate", actor, agreement, reason)
+    return AGREEMENT_LIFECYCLE.move("terminate", actor, agreement, reason)
 
 
 def expire_agreements(today: dt.date | None = None) -> int:
@@ -172,9 +193,9 @@ def expire_agreements(today: dt.date | None = None) -> int:
     count = 0
     for candidate in Agreement.objects.filter(status=Status.ACTIVE, expires_on__lt=today).only("pk"):
         with transaction.atomic():
-            agreement = _lock(candidate)
-            if agreement.status == Status.ACTIVE and agreement.expires_on and agreement.expires_on < today:
-                _move(agreement, Status.EXPIRED, None)
+            agreement = AGREEMENT_LIFECYCLE.lock(candidate)
+            if AGREEMENT_LIFECYCLE.allows("expire", None, agreement) and agreement.expires_on < today:
+                AGREEMENT_LIFECYCLE.move("expire", None, agreement)
                 count += 1
     return count
 
@@ -185,7 +206,7 @@ def add_signed_document(
 ) -> SignedDocument:
     """Keeps every signed copy: a new upload is the next version, never a replacement."""
     _require_secretariat(actor)
-    agreement = _lock(agreement)
+    agreement = AGREEMENT_LIFECYCLE.lock(agreement)
     try:
         check_upload(upload, DOCUMENT_KINDS, FILE_MAX_MEGABYTES)
     except ValidationError as error:
@@ -198,22 +219,11 @@ def add_signed_document(
         original_name=upload.name[:255],
         size=upload.size or 0,
         note=note.strip(),
-        uploaded_by=_who(actor),
+        uploaded_by=who(actor),
     )
 
 
 # Obligations --------------------------------------------------------------------------------------
-
-
-def _move_obligation(obligation: Obligation, to: str, actor: Actor, reason: str = "") -> None:
-    ObligationStatusChange.objects.create(
-        obligation=obligation,
-        from_status=obligation.status,
-        to_status=to,
-        changed_by=_who(actor),
-        reason=reason,
-    )
-    obligation.status = to
 
 
 @transaction.atomic
@@ -224,9 +234,7 @@ def add_obligation(
     obligation = Obligation(agreement=agreement, description=description, party=party, due_on=due_on)
     obligation.full_clean(exclude=["evidence_file"])
     obligation.save()
-    ObligationStatusChange.objects.create(
-        obligation=obligation, to_status=Obligation.Status.PENDING, changed_by=_who(actor)
-    )
+    OBLIGATION_LIFECYCLE.begin(actor, obligation)
     return obligation
 
 
@@ -235,9 +243,8 @@ def update_obligation(actor: Actor, obligation: Obligation, **fields: Any) -> Ob
     """The secretariat corrects what is owed, by whom and by when."""
     _require_secretariat(actor)
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    reject_unknown_fields(fields, OBLIGATION_FIELDS, "obligation")
     for name, value in fields.items():
-        if name not in ("description", "party", "due_on"):
-            raise TypeError(f"Not an obligation field: {name}")
         setattr(obligation, name, value)
     obligation.full_clean(exclude=["evidence_file"])
     obligation.save()
@@ -261,12 +268,13 @@ def report_obligation(
     )
     if not permissions.can_update_obligation(actor, obligation):
         raise PermissionDenied(NOT_YOURS)
-    if obligation.agreement.status not in (Status.ACTIVE, Status.EXPIRED):
+    if obligation.agreement.status not in Agreement.IN_FORCE:
         raise InvalidMoveError(_("Obligations are reported only once their agreement is in force."))
-    if status not in (Obligation.Status.IN_PROGRESS, Obligation.Status.DONE):
+    if status not in REPORTED_AS:
         raise ValidationError({"status": [_("Report it as in progress or done.")]})
-    if obligation.status == Obligation.Status.DONE and status != Obligation.Status.DONE:
-        raise InvalidMoveError(_("This obligation is already done."))
+    moving = status != obligation.status
+    if moving:
+        OBLIGATION_LIFECYCLE.check(REPORTED_AS[status], actor, obligation)
     if evidence_note is not None:
         obligation.evidence_note = evidence_note.strip()
     if evidence_link is not None:
@@ -283,8 +291,8 @@ def report_obligation(
             # The replaced file is not kept: evidence is one file, and a stray copy would outlive its checks.
             storage = obligation.evidence_file.storage
             transaction.on_commit(lambda: storage.delete(replaced))
-    if status != obligation.status:
-        _move_obligation(obligation, status, actor)
+    if moving:
+        OBLIGATION_LIFECYCLE.move(REPORTED_AS[status], actor, obligation)
     if status == Obligation.Status.DONE and obligation.done_on is None:
         obligation.done_on = today or timezone.localdate()
     obligation.full_clean(exclude=["evidence_file"])
@@ -297,13 +305,14 @@ def mark_missed_obligations(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     count = 0
     due = Obligation.objects.filter(
-        status__in=OPEN_OBLIGATION, due_on__lt=today, agreement__status__in=(Status.ACTIVE, Status.EXPIRED)
+        status__in=OBLIGATION_LIFECYCLE.sources("miss"),
+        due_on__lt=today,
+        agreement__status__in=Agreement.IN_FORCE,
     )
     for obligation in due.only("pk"):
         with transaction.atomic():
-            locked = Obligation.objects.select_for_update().get(pk=obligation.pk)
-            if locked.status in OPEN_OBLIGATION and locked.due_on < today:
-                _move_obligation(locked, Obligation.Status.MISSED, None)
-                locked.save(update_fields=["status", "updated_at"])
+            locked = OBLIGATION_LIFECYCLE.lock(obligation)
+            if OBLIGATION_LIFECYCLE.allows("miss", None, locked) and locked.due_on < today:
+                OBLIGATION_LIFECYCLE.move("miss", None, locked)
                 count += 1
     return count

@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from agreements import services
+from agreements import permissions, services
 from agreements.forms import ObligationReportForm
 from agreements.models import Agreement, Obligation, Party, SignedDocument
-from events.models import Event
-from zones_portal import files, permissions
+from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
+from zones_portal.permissions import scope_of
 
 
 def _visible(request: HttpRequest) -> QuerySet[Agreement]:
@@ -29,7 +29,7 @@ def _obligations(request: HttpRequest) -> QuerySet[Obligation]:
 
 
 def _owed_by_me_q(request: HttpRequest) -> dict[str, object]:
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     if scope.zone_id is not None:
         return {"party__kind": Party.Kind.ZONE, "party__zone_id": scope.zone_id}
     if scope.institution_id is not None:
@@ -83,9 +83,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agreement": agreement,
             "obligations": obligations,
-            "open_for_reports": agreement.status in (Agreement.Status.ACTIVE, Agreement.Status.EXPIRED),
-            "events": Event.objects.visible_to(request.user)
-            .filter(agreement=agreement)
+            "open_for_reports": agreement.status in Agreement.IN_FORCE,
+            # The events that carry it out: the link is the event's, so are its rules (events.permissions).
+            "events": agreement.events.visible_to(request.user)
             .select_related("host_zone", "category")
             .order_by("-starts_at"),
         },

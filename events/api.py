@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
@@ -17,16 +17,9 @@ from events import services
 from events.filters import EventFilter
 from events.models import Event, EventCategory, Participation
 from zones_portal.api.permissions import WritesNeedAWriteKey
+from zones_portal.api.responses import ERRORS
 from zones_portal.api.views import ScopedViewSetMixin
 from zones_portal.models import Zone
-
-ERRORS = {
-    400: OpenApiResponse(description="Messages per field."),
-    401: OpenApiResponse(description="No valid key."),
-    403: OpenApiResponse(description="The caller may not take this action."),
-    404: OpenApiResponse(description="Not found, or outside the caller's scope."),
-    429: OpenApiResponse(description="Too many requests; see Retry-After."),
-}
 
 
 class ParticipationSerializer(serializers.ModelSerializer):

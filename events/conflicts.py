@@ -1,6 +1,6 @@
 """Clashes between events: warnings for the secretariat and the proposing zone, never blocks.
 
-Two kinds, from DOMAIN.md: two approved events of one zone that overlap in
+Two kinds (docs/domain.md, Events): two approved events of one zone that overlap in
 time; and the same category in two zones in the same (Saturday-to-Friday)
 week, since they compete for the same artists and audience.
 """

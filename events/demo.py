@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from agreements.demo import ART_BUREAU_MOU, EXPORT_MOU
+from agreements.models import Agreement
 from events import services
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from zones_portal.models import Institution, User, Zone
@@ -184,6 +186,15 @@ def seed(say: Callable[[str], None]) -> None:
         if pair:
             services.submit_event(deputies[host], pair)
             services.approve_event(secretariat, pair)
+
+    # Two events carry out the demo agreements (seeded before events: INSTALLED_APPS order).
+    for title, agreement_title in (
+        ("جشنواره ملی قرآن کریم کیش", ART_BUREAU_MOU),
+        ("نمایشگاه صادرات صنایع خلاق قشم", EXPORT_MOU),
+    ):
+        Event.objects.filter(title=title, agreement__isnull=True).update(
+            agreement=Agreement.objects.filter(title=agreement_title).first()
+        )
 
     if created:
         say(f"{created} demo events.")

@@ -19,14 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from zones_portal import permissions
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
+from zones_portal.querysets import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from zones_portal.models import User
+    pass
 
 ATTACHMENT_KINDS = ("pdf", "jpeg", "png")
 ATTACHMENT_MAX_MEGABYTES = 10
@@ -52,10 +50,7 @@ class EventCategory(BilingualLookup):
         verbose_name_plural = _("event categories")
 
 
-class EventQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> EventQuerySet:
-        return self.filter(permissions.events_visible_q(user)).distinct()
-
+class EventQuerySet(ScopedQuerySet):
     def published(self) -> EventQuerySet:
         return self.filter(status__in=Event.PUBLISHED)
 
@@ -91,9 +86,12 @@ class Event(models.Model):
         REPORTED = "reported", pgettext_lazy("event status", "Reported")
         CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
-    # Approved and after: on the shared calendar, in the feeds, public.
-    PUBLISHED = permissions.PUBLISHED_EVENT_STATES
-    EDITABLE = (Status.DRAFT, Status.REJECTED)
+    # Approved and after: on the shared calendar, in the feeds, public. The one definition (the
+    # permissions, the feeds and the scorecard read it).
+    PUBLISHED = (Status.APPROVED, Status.HELD, Status.REPORTED)
+    EDITABLE = (Status.DRAFT, Status.REJECTED)  # what the host zone may still change and submit
+    OPEN_FOR_ANSWERS = (Status.SUBMITTED, Status.APPROVED)  # when invited zones may answer
+    REPORTABLE = (Status.HELD, Status.REPORTED)  # filing again corrects the report
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -174,10 +172,6 @@ class Event(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The event must end after it starts.")})
-
-    @property
-    def is_published(self) -> bool:
-        return self.status in self.PUBLISHED
 
     @property
     def has_ended(self) -> bool:

@@ -1,9 +1,10 @@
 """Every write to an event goes through here: the admin, the dashboard and the API only pick the move.
 
-Each function checks who is acting (``zones_portal.permissions``), checks that
-the move fits the event's state, saves, and records who moved it and when. A
-refused move raises ``PermissionDenied`` (wrong person) or ``InvalidMoveError``
-(wrong moment), each with a sentence the person can act on.
+Each function checks who is acting (``events.permissions``), checks that the
+move fits the event's state, saves, and records who moved it and when: the moves
+are declared in ``EVENT_LIFECYCLE`` below and carried out by the core's
+lifecycle helper. A refused move raises ``PermissionDenied`` (wrong person) or
+``InvalidMoveError`` (wrong moment), each with a sentence the person can act on.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
+from events import permissions
 from events.models import (
     ATTACHMENT_KINDS,
     ATTACHMENT_MAX_MEGABYTES,
@@ -27,10 +29,10 @@ from events.models import (
     ReportAttachment,
     StatusChange,
 )
-from zones_portal import permissions
 from zones_portal.files import check_upload, sniff
+from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
 from zones_portal.models import Institution, Zone
-from zones_portal.services import InvalidMoveError
+from zones_portal.permissions import institution_acting_for, is_secretariat
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -64,28 +66,59 @@ REPORT_FIELDS = (
 )
 
 
-def _lock(event: Event) -> Event:
-    """Re-reads the event under a row lock, so two people deciding at once are serialised."""
-    Event.objects.select_for_update().filter(pk=event.pk).values_list("pk", flat=True).first()
-    event.refresh_from_db()
-    return event
-
-
-def _move(event: Event, to: str, actor: Actor, reason: str = "") -> Event:
-    StatusChange.objects.create(
-        event=event,
-        from_status=event.status,
-        to_status=to,
-        changed_by=actor if actor is not None and actor.is_authenticated else None,
-        reason=reason,
-    )
-    event.status = to
-    fields = ["status", "updated_at"]
-    if to in (Status.REJECTED, Status.CANCELLED):
-        event.status_reason = reason
-        fields.append("status_reason")
-    event.save(update_fields=fields)
-    return event
+EVENT_LIFECYCLE = Lifecycle(
+    Event,
+    StatusChange,
+    "event",
+    {
+        "submit": Move(
+            Event.EDITABLE,
+            Status.SUBMITTED,
+            permissions.can_prepare_event,
+            _("Only the host zone may submit this event."),
+            _("Only a draft or a rejected event can be submitted."),
+        ),
+        "approve": Move(
+            (Status.SUBMITTED,),
+            Status.APPROVED,
+            permissions.can_decide_event,
+            _("Only the secretariat approves events."),
+            _("Only a submitted event can be approved."),
+        ),
+        "reject": Move(
+            (Status.SUBMITTED,),
+            Status.REJECTED,
+            permissions.can_decide_event,
+            _("Only the secretariat rejects events."),
+            _("Only a submitted event can be rejected."),
+            reason_field="status_reason",
+            reason_required=_("Say why the event is rejected, so the zone can put it right."),
+        ),
+        "cancel": Move(
+            (Status.DRAFT, Status.SUBMITTED, Status.APPROVED),
+            Status.CANCELLED,
+            permissions.can_decide_event,
+            _("Only the secretariat cancels events."),
+            _("Only an event that has not yet been held can be cancelled."),
+            reason_field="status_reason",
+            reason_required=_("Say why the event is cancelled."),
+        ),
+        "hold": Move(
+            (Status.APPROVED,),
+            Status.HELD,
+            permissions.by_the_portal,
+            "",
+            _("Only an approved event whose end has passed is held."),
+        ),
+        "report": Move(
+            (Status.HELD,),
+            Status.REPORTED,
+            permissions.can_report_event,
+            _("Only the host zone files this event's report."),
+            _("A report can be filed only after the event has been held."),
+        ),
+    },
+)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -137,19 +170,13 @@ def create_event(
         permissions.can_propose_event(actor, host.pk if host else None),
         _("You may propose events only for your own zone."),
     )
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not event fields: {', '.join(sorted(unknown))}")
-    event = Event(
-        status=Status.DRAFT, created_by=actor if actor and actor.is_authenticated else None, **fields
-    )
+    reject_unknown_fields(fields, EVENT_FIELDS, "event")
+    event = Event(status=Status.DRAFT, created_by=who(actor), **fields)
     _validate(actor, event, participating_zones)
     event.save()
     event.co_organisers.set(co_organisers)
     _sync_participations(event, participating_zones, timezone.now())
-    StatusChange.objects.create(
-        event=event, from_status="", to_status=Status.DRAFT, changed_by=event.created_by
-    )
+    EVENT_LIFECYCLE.begin(actor, event)
     return event
 
 
@@ -162,19 +189,17 @@ def propose_event_as_institution(
 ) -> Event:
     """A partner institution proposes an event to a zone: it goes straight to the secretariat as
     submitted, co-organised by the institution, and the participating zones are invited at once."""
-    institution_id = permissions.institution_acting_for(actor)
+    institution_id = institution_acting_for(actor)
     _require(institution_id is not None, _("Only a partner institution proposes events this way."))
-    unknown = set(fields) - set(EVENT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not event fields: {', '.join(sorted(unknown))}")
-    event = Event(status=Status.SUBMITTED, created_by=actor, **fields)
+    reject_unknown_fields(fields, EVENT_FIELDS, "event")
+    event = Event(status=Status.SUBMITTED, created_by=who(actor), **fields)
     _validate(actor, event, participating_zones)
     if event.starts_at <= timezone.now():
         raise ValidationError({"starts_at": [_("An event must be proposed before it starts.")]})
     event.save()
     event.co_organisers.set([institution_id])
     _sync_participations(event, participating_zones, timezone.now())
-    StatusChange.objects.create(event=event, from_status="", to_status=Status.SUBMITTED, changed_by=actor)
+    EVENT_LIFECYCLE.begin(actor, event)
     return event
 
 
@@ -188,9 +213,9 @@ def update_event(
     **fields: Any,
 ) -> Event:
     """The host zone edits a draft or a rejected event; the secretariat may correct any live one."""
-    event = _lock(event)
+    event = EVENT_LIFECYCLE.lock(event)
     _require(permissions.can_prepare_event(actor, event), _("Only the host zone may change this event."))
-    if permissions.is_secretariat(actor):
+    if is_secretariat(actor):
         if event.status in (Status.HELD, Status.REPORTED, Status.CANCELLED):
             raise InvalidMoveError(_("A held, reported or cancelled event can no longer be changed."))
     elif event.status not in Event.EDITABLE:
@@ -203,9 +228,8 @@ def update_event(
             permissions.can_propose_event(actor, new_host.pk),
             _("You may propose events only for your own zone."),
         )
+    reject_unknown_fields(fields, EVENT_FIELDS, "event")
     for name, value in fields.items():
-        if name not in EVENT_FIELDS:
-            raise TypeError(f"Not an event field: {name}")
         setattr(event, name, value)
     zones = (
         list(participating_zones)
@@ -224,58 +248,45 @@ def update_event(
 @transaction.atomic
 def submit_event(actor: Actor, event: Event) -> Event:
     """Sends the proposal to the secretariat and the invitations to the participating zones."""
-    event = _lock(event)
-    _require(permissions.can_prepare_event(actor, event), _("Only the host zone may submit this event."))
-    if event.status not in Event.EDITABLE:
-        raise InvalidMoveError(_("Only a draft or a rejected event can be submitted."))
+    event = EVENT_LIFECYCLE.enter("submit", actor, event)
     if event.starts_at <= timezone.now():
         raise InvalidMoveError(_("This event has already started; change its dates before submitting it."))
     event.participations.filter(invited_at__isnull=True).update(invited_at=timezone.now())
-    return _move(event, Status.SUBMITTED, actor)
+    return EVENT_LIFECYCLE.move("submit", actor, event)
 
 
 @transaction.atomic
 def approve_event(actor: Actor, event: Event) -> Event:
-    event = _lock(event)
-    _require(permissions.can_decide_event(actor), _("Only the secretariat approves events."))
-    if event.status != Status.SUBMITTED:
-        raise InvalidMoveError(_("Only a submitted event can be approved."))
+    event = EVENT_LIFECYCLE.enter("approve", actor, event)
     if event.has_ended:
         raise InvalidMoveError(_("This event has already ended; it can no longer be approved."))
-    return _move(event, Status.APPROVED, actor)
+    return EVENT_LIFECYCLE.move("approve", actor, event)
 
 
 @transaction.atomic
 def reject_event(actor: Actor, event: Event, reason: str) -> Event:
-    event = _lock(event)
-    _require(permissions.can_decide_event(actor), _("Only the secretariat rejects events."))
-    if event.status != Status.SUBMITTED:
-        raise InvalidMoveError(_("Only a submitted event can be rejected."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the event is rejected, so the zone can put it right.")]})
-    return _move(event, Status.REJECTED, actor, reason)
+    event = EVENT_LIFECYCLE.enter("reject", actor, event, reason)
+    return EVENT_LIFECYCLE.move("reject", actor, event, reason)
 
 
 @transaction.atomic
 def cancel_event(actor: Actor, event: Event, reason: str) -> Event:
-    event = _lock(event)
-    _require(permissions.can_decide_event(actor), _("Only the secretariat cancels events."))
-    if event.status not in (Status.DRAFT, Status.SUBMITTED, Status.APPROVED) or event.has_ended:
-        raise InvalidMoveError(_("Only an event that has not yet been held can be cancelled."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the event is cancelled.")]})
-    return _move(event, Status.CANCELLED, actor, reason)
+    event = EVENT_LIFECYCLE.lock(event)
+    cancel = EVENT_LIFECYCLE.moves["cancel"]
+    _require(cancel.may(actor, event), cancel.not_allowed)
+    if event.has_ended:  # an approved event whose end has passed is held, whether or not beat has run
+        raise InvalidMoveError(cancel.wrong_state)
+    EVENT_LIFECYCLE.check("cancel", actor, event, reason)
+    return EVENT_LIFECYCLE.move("cancel", actor, event, reason)
 
 
 @transaction.atomic
 def mark_held(event: Event, actor: Actor = None) -> Event:
     """An approved event becomes held once its end has passed; the system does this on a schedule."""
-    event = _lock(event)
-    if event.status != Status.APPROVED or not event.has_ended:
-        raise InvalidMoveError(_("Only an approved event whose end has passed is held."))
-    return _move(event, Status.HELD, actor)
+    event = EVENT_LIFECYCLE.enter("hold", actor, event)
+    if not event.has_ended:
+        raise InvalidMoveError(EVENT_LIFECYCLE.moves["hold"].wrong_state)
+    return EVENT_LIFECYCLE.move("hold", actor, event)
 
 
 def mark_finished_events_held(now: dt.datetime | None = None) -> int:
@@ -302,7 +313,7 @@ def respond_to_invitation(
         _("Only the invited zone may answer this invitation."),
     )
     event = participation.event
-    if participation.invited_at is None or event.status not in (Status.SUBMITTED, Status.APPROVED):
+    if participation.invited_at is None or event.status not in Event.OPEN_FOR_ANSWERS:
         raise InvalidMoveError(_("This invitation is not open for answers."))
     if event.starts_at <= timezone.now():
         raise InvalidMoveError(_("The event has already started; the invitation can no longer be answered."))
@@ -311,7 +322,7 @@ def respond_to_invitation(
     participation.answer = answer
     participation.note = note.strip()
     participation.answered_at = timezone.now()
-    participation.answered_by = actor if actor is not None and actor.is_authenticated else None
+    participation.answered_by = who(actor)
     participation.save(update_fields=["answer", "note", "answered_at", "answered_by"])
     return participation
 
@@ -325,15 +336,14 @@ def file_report(
     **fields: Any,
 ) -> EventReport:
     """The host zone reports on a held event; filing again corrects the report."""
-    event = _lock(event)
-    _require(permissions.can_report_event(actor, event), _("Only the host zone files this event's report."))
+    event = EVENT_LIFECYCLE.lock(event)
+    report_move = EVENT_LIFECYCLE.moves["report"]
+    _require(report_move.may(actor, event), report_move.not_allowed)
     if event.status == Status.APPROVED and event.has_ended:
-        event = _move(event, Status.HELD, None)
-    if event.status not in (Status.HELD, Status.REPORTED):
-        raise InvalidMoveError(_("A report can be filed only after the event has been held."))
-    unknown = set(fields) - set(REPORT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not report fields: {', '.join(sorted(unknown))}")
+        event = EVENT_LIFECYCLE.move("hold", None, event)
+    if event.status not in Event.REPORTABLE:
+        raise InvalidMoveError(report_move.wrong_state)
+    reject_unknown_fields(fields, REPORT_FIELDS, "report")
     if not event.category.is_creative_industry:
         fields.update(export_contracts=0, export_value=0, buyer_countries=[])
     report = EventReport.objects.filter(event=event).first() or EventReport(event=event, filed_by=actor)
@@ -357,10 +367,10 @@ def file_report(
             original_name=upload.name[:255],
             content_type=sniff(upload) or "application/octet-stream",
             size=upload.size or 0,
-            uploaded_by=actor if actor is not None and actor.is_authenticated else None,
+            uploaded_by=who(actor),
         )
     if event.status == Status.HELD:
-        _move(event, Status.REPORTED, actor)
+        EVENT_LIFECYCLE.move("report", actor, event)
     return report
 
 
@@ -368,7 +378,7 @@ def file_report(
 def remove_report_attachment(actor: Actor, attachment: ReportAttachment) -> None:
     """The host zone takes back a file it attached by mistake; the report itself stays."""
     event = attachment.report.event
-    _require(permissions.can_report_event(actor, event), _("Only the host zone files this event's report."))
+    _require(permissions.can_report_event(actor, event), EVENT_LIFECYCLE.moves["report"].not_allowed)
     stored = attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: attachment.file.storage.delete(stored))

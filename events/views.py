@@ -17,22 +17,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import Agreement
-from events import services
+from events import permissions, services
 from events.calendar import build_month, weekday_names
 from events.conflicts import conflicts_for
 from events.feeds import build_calendar
 from events.filters import EventFilter
 from events.forms import EventForm, InvitationAnswerForm, ReportForm
 from events.models import Event, EventReport, Participation, ReportAttachment
-from zones_portal import files, permissions
+from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
 from zones_portal.models import Zone
+from zones_portal.permissions import scope_of
 
 Status = Event.Status
 
 
 def _visible(request: HttpRequest) -> QuerySet[Event]:
-    return Event.objects.filter(permissions.events_visible_q(request.user))
+    return Event.objects.visible_to(request.user)
 
 
 def _event_or_404(request: HttpRequest, pk: int) -> Event:
@@ -42,7 +43,7 @@ def _event_or_404(request: HttpRequest, pk: int) -> Event:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     """A zone's work at a glance: what is coming, what awaits a report, drafts, refusals, invitations."""
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     now = timezone.now()
     base = _visible(request).for_lists().order_by("starts_at", "pk")
     sections: list[tuple[str, str, list[Event]]] = []
@@ -121,7 +122,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     report = EventReport.objects.filter(event=event).prefetch_related("attachments").first()
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     my_invitation = next((p for p in event.participations.all() if p.zone_id == scope.zone_id), None)
     can_prepare = permissions.can_prepare_event(request.user, event)
     return render(
@@ -154,7 +155,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     if scope.zone_id is None and not scope.secretariat:
         raise PermissionDenied(_("You may propose events only for your own zone."))
     form = EventForm(request.POST or None, user=request.user)
@@ -211,7 +212,7 @@ def event_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def invitation_answer(request: HttpRequest, pk: int) -> HttpResponse:
     event = _event_or_404(request, pk)
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     participation = Participation.objects.filter(event=event, zone_id=scope.zone_id).first()
     if participation is None:
         raise Http404

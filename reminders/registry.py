@@ -14,8 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.functional import Promise
 
+from reminders.models import RuleSetting
 from zones_portal.models import Membership, User
 
 
@@ -36,7 +38,6 @@ class Rule:
     description: str | Promise
     collect: Callable[[dt.datetime, list[int], dt.datetime], Iterable[Due]]
     still_current: Callable[[Model, str, dt.datetime], bool]
-    template: str = ""
     context: Callable[[Model, str], dict[str, Any]] = field(default=lambda subject, occasion: {})
 
     @property
@@ -50,15 +51,12 @@ RULES: dict[str, Rule] = {}
 def register(rule: Rule) -> Rule:
     if rule.slug in RULES and RULES[rule.slug] is not rule:
         raise ValueError(f"Two reminder rules are called {rule.slug!r}.")
-    rule.template = rule.template or f"reminders/{rule.slug.replace('_', '-')}"
     RULES[rule.slug] = rule
     return rule
 
 
 def offsets_for(rule: Rule) -> list[int] | None:
     """The secretariat's offsets where set, else the defaults; None when the rule is switched off."""
-    from reminders.models import RuleSetting
-
     setting = RuleSetting.objects.filter(rule=rule.slug).first()
     if setting is None:
         return rule.default_offsets
@@ -92,6 +90,20 @@ def deputy_ids(zone_ids: Iterable[int]) -> tuple[int, ...]:
     )
 
 
+def deputies_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each zone's active deputies, in one query for many zones."""
+    found: dict[int, list[int]] = {}
+    for zone_id, user_id in (
+        Membership.objects.filter(
+            role=Membership.Role.DEPUTY, zone_id__in=list(zone_ids), user__is_active=True
+        )
+        .order_by("user_id")
+        .values_list("zone_id", "user_id")
+    ):
+        found.setdefault(zone_id, []).append(user_id)
+    return {zone_id: tuple(users) for zone_id, users in found.items()}
+
+
 def institution_user_ids(institution_ids: Iterable[int]) -> tuple[int, ...]:
     return tuple(
         Membership.objects.filter(
@@ -106,15 +118,11 @@ def users(ids: Iterable[int]) -> list[User]:
 
 def moment_key(moment: dt.datetime) -> str:
     """A datetime as it appears in an occasion: when it moves, the occasion no longer matches."""
-    from django.utils import timezone
-
     return timezone.localtime(moment).strftime("%Y%m%dT%H%M")
 
 
 def morning(day: dt.date) -> dt.datetime:
     """08:00 Tehran time on ``day``: when date-only reminders go out."""
-    from django.utils import timezone
-
     return timezone.make_aware(dt.datetime.combine(day, dt.time(8, 0)))
 
 

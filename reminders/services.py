@@ -24,6 +24,7 @@ from reminders.models import DeliveryAttempt, Notification
 from reminders.registry import RULES, Rule, offsets_for
 from zones_portal.health import record_heartbeat
 from zones_portal.mail import render_mail, send_templated_mail
+from zones_portal.models import User
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -51,8 +52,6 @@ def _title(rule: Rule, subject: object, occasion: str, language: str) -> str:
 
 def record_due(now: dt.datetime, only: list[str] | None = None, dry_run: bool = False) -> SweepReport:
     """Records each due reminder once; those whose moment passed beyond the catch-up window as missed."""
-    from zones_portal.models import User
-
     report = SweepReport()
     stamp = timezone.now()
     catch_up_from = now - settings.REMINDER_CATCH_UP
@@ -141,7 +140,7 @@ def reset_stuck(now: dt.datetime) -> int:
 
 def queue_pending(now: dt.datetime) -> list[int]:
     """Queues delivery of what waits and was not queued in the last minutes. Raises when the broker is down."""
-    from reminders.tasks import deliver_notification
+    from reminders.tasks import deliver_notification  # noqa: PLC0415 - tasks.py imports this module
 
     not_recently_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
     waiting = Notification.objects.filter(not_recently_queued, status=Status.PENDING, due_at__lte=now)

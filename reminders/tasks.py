@@ -2,6 +2,7 @@ from celery import shared_task
 from celery.app.task import Task
 
 from reminders import services
+from reminders.models import Notification
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
@@ -10,8 +11,6 @@ def deliver_notification(self: Task, notification_id: int) -> str:
     and marks the row failed after the last one. A retry after the row was sent sends nothing."""
     outcome = services.deliver(notification_id)
     if outcome == "retry":
-        from reminders.models import Notification
-
         attempts = (
             Notification.objects.filter(pk=notification_id).values_list("attempts", flat=True).first() or 1
         )

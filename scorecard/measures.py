@@ -13,21 +13,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Obligation, Party
 from events.models import Event, EventReport, Participation, StatusChange
+from scorecard.activity import last_activity, quiet_days
 from scorecard.db import Median, SecondsBetween
 from scorecard.periods import Period
 from talent.models import Application
 from zones_portal.models import Zone
 
-PUBLISHED = ("approved", "held", "reported")
-HELD = ("held", "reported")
+PUBLISHED = Event.PUBLISHED
+HELD = Event.REPORTABLE  # held, and held then reported
 REPORT_GRACE = dt.timedelta(days=7)  # a report filed within a week of the event's end is on time
-QUIET_DAYS = 60
 
 # The coordination index: each component is a share from 0 to 1, weighted; a component with nothing
 # to measure in the span (no invitations received, say) is left out and the others scaled up.
@@ -43,7 +43,8 @@ COMPONENT_LABELS = {
     "reports_on_time_rate": _("reports filed within a week of the event"),
     "obligations_on_time_rate": _("obligations met by their due date"),
     "cross_zone_share": _("cross-zone events hosted or joined, one a month counting as full"),
-    "recency": _("recent activity: full at zero days since the last, nothing at 60"),
+    # %(days)s: the quiet window (scorecard.activity.quiet_days)
+    "recency": _("recent activity: full at zero days since the last, nothing at %(days)s"),
 }
 
 
@@ -117,7 +118,10 @@ def _grouped(
 
 
 def compute(
-    periods: Sequence[Period], zones: Sequence[Zone] | None = None, now: dt.datetime | None = None
+    periods: Sequence[Period],
+    zones: Sequence[Zone] | None = None,
+    now: dt.datetime | None = None,
+    quiet_window: int | None = None,
 ) -> list[Score]:
     """Scores for each zone (rows) and each period (in order), zones in their usual order."""
     now = now or timezone.now()
@@ -201,7 +205,8 @@ def compute(
     measures["applications"] = _grouped(
         Application.objects.filter(zone_id__in=zone_ids), "zone_id", "submitted_at", periods, n=Count("pk")
     )
-    last_seen = _last_activity(zone_ids, periods[-1].end_at)
+    last_seen = last_activity(zone_ids, before=periods[-1].end_at)
+    window = quiet_window or quiet_days()
 
     scores = []
     for zone in zones:
@@ -237,44 +242,20 @@ def compute(
                 score.future = True  # nothing has happened yet: no index, not a zero
                 score.index = None
             else:
-                _index(score)
+                _index(score, window)
             scores.append(score)
     return scores
 
 
-def _last_activity(zone_ids: list[int], before: dt.datetime) -> dict[int, dt.datetime]:
-    """The latest proposal or held event of each zone before ``before``: two grouped queries."""
-    proposals = dict(
-        StatusChange.objects.filter(
-            event__host_zone_id__in=zone_ids, to_status="submitted", changed_at__lt=before
-        )
-        .values("event__host_zone_id")
-        .annotate(last=Max("changed_at"))
-        .values_list("event__host_zone_id", "last")
-        .order_by()
-    )
-    held = dict(
-        Event.objects.filter(host_zone_id__in=zone_ids, status__in=HELD, ends_at__lt=before)
-        .values("host_zone_id")
-        .annotate(last=Max("ends_at"))
-        .values_list("host_zone_id", "last")
-        .order_by()
-    )
-    return {
-        zid: max(d for d in (proposals.get(zid), held.get(zid)) if d)
-        for zid in zone_ids
-        if proposals.get(zid) or held.get(zid)
-    }
-
-
-def _index(score: Score) -> None:
+def _index(score: Score, quiet_window: int | None = None) -> None:
     """0 to 100 from the components that have something to measure; the formula is shown on the page."""
+    window = quiet_window or quiet_days()
     components: dict[str, float | None] = {
         "answer_rate": score.answer_rate,
         "reports_on_time_rate": score.reports_on_time_rate,
         "obligations_on_time_rate": score.obligations_on_time_rate,
         "cross_zone_share": min((score.cross_hosted + score.cross_joined) / score.period.months, 1.0),
-        "recency": max(0.0, 1 - score.days_since_activity / QUIET_DAYS)
+        "recency": max(0.0, 1 - score.days_since_activity / window)
         if score.days_since_activity is not None
         else 0.0,
     }

@@ -1,52 +1,52 @@
-"""Reminder rules about the zones themselves: a zone gone quiet, and the secretariat's weekly digest."""
+"""Reminder rules about the zones themselves: a zone gone quiet, and the secretariat's weekly digest.
+
+They live with the scorecard because they read what it measures: a zone's activity (``activity.py``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Count, Max, Q
+from django.conf import settings
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from reminders.registry import Due, Rule, days, deputy_ids, morning, occasion_parts, register, secretariat_ids
+from reminders.registry import (
+    Due,
+    Rule,
+    days,
+    deputies_by_zone,
+    morning,
+    occasion_parts,
+    register,
+    secretariat_ids,
+)
+from scorecard.activity import last_activity
 from zones_portal.dates import format_date
 from zones_portal.models import Membership, User, Zone
 
-HELD = (Event.Status.HELD, Event.Status.REPORTED)
-
-
-def last_activity(zone_ids: list[int] | None = None) -> dict[int, dt.datetime]:
-    """When each zone last proposed an event or held one (the later of the two)."""
-    zones = Zone.objects.filter(is_active=True)
-    if zone_ids is not None:
-        zones = zones.filter(pk__in=zone_ids)
-    rows = zones.annotate(
-        proposed=Max("hosted_events__created_at"),
-        held=Max("hosted_events__ends_at", filter=Q(hosted_events__status__in=HELD)),
-    ).values_list("pk", "proposed", "held", "sort_order")
-    return {
-        pk: max(moment for moment in (proposed, held) if moment)
-        for pk, proposed, held, _order in rows
-        if proposed or held
-    }
-
 
 def quiet_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
-    quiet_days = offsets[0] if offsets else 60
-    for zone in Zone.objects.filter(is_active=True):
-        since = last_activity([zone.pk]).get(zone.pk)
-        if since is None or since > now - days(quiet_days):
+    window = offsets[0] if offsets else settings.ZONE_QUIET_DAYS
+    zones = list(Zone.objects.filter(is_active=True))
+    seen = last_activity([zone.pk for zone in zones])
+    deputies = deputies_by_zone([zone.pk for zone in zones])
+    secretariat = secretariat_ids()
+    for zone in zones:
+        since = seen.get(zone.pk)
+        if since is None or since > now - days(window):
             continue
         last_day = timezone.localtime(since).date()
         yield Due(
             zone,
             f"quiet-since:{last_day.isoformat()}",
             # A state, not a moment: a zone found quiet is reported now, however long ago it fell silent.
-            max(since + days(quiet_days), now),
-            secretariat_ids() + deputy_ids([zone.pk]),
+            max(since + days(window), now),
+            secretariat + deputies.get(zone.pk, ()),
         )
 
 
@@ -112,7 +112,7 @@ def digest_context(user: User, occasion: str) -> dict:
         held=Count(
             "hosted_events",
             filter=Q(
-                hosted_events__status__in=HELD,
+                hosted_events__status__in=Event.REPORTABLE,
                 hosted_events__ends_at__gte=week_ago,
                 hosted_events__ends_at__lt=opening,
             ),

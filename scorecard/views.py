@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from scorecard import charts, measures, periods
+from scorecard import charts, measures, periods, permissions
+from scorecard.activity import quiet_days
 from scorecard.measures import COMPONENT_LABELS, WEIGHTS, Score
-from zones_portal import permissions
+from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.exports import csv_download, xlsx_download
 from zones_portal.models import Zone
 from zones_portal.widgets import LocalDateField
@@ -104,8 +105,9 @@ def _export(
     return xlsx_download(name, header, table, rtl=get_language_bidi())
 
 
-def _formula() -> list[tuple[int, str]]:
-    return [(WEIGHTS[key], str(COMPONENT_LABELS[key])) for key in WEIGHTS]
+def _formula(window: int) -> list[tuple[int, str]]:
+    days = persian_digits(str(window)) if uses_jalali() else str(window)
+    return [(WEIGHTS[key], str(COMPONENT_LABELS[key]) % {"days": days}) for key in WEIGHTS]
 
 
 @login_required
@@ -113,7 +115,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The seven zones side by side for the chosen span."""
     _require_access(request)
     period, preset, form = _period(request)
-    scores = measures.compute([period])
+    window = quiet_days()
+    scores = measures.compute([period], quiet_window=window)
     exported = _export(request, "scorecard", _("Zone"), [(score.zone.name, score) for score in scores])
     if exported:
         return exported
@@ -130,7 +133,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rows": [(score, [cell(score, key) for key, _label in COLUMNS]) for score in scores],
             "columns": COLUMNS,
             "chart": charts.bar_chart([(s.zone.name, s.index or 0) for s in ranked], rtl=get_language_bidi()),
-            "formula": _formula(),
+            "formula": _formula(window),
             "query": request.GET.urlencode(),
         },
     )
@@ -143,7 +146,8 @@ def zone_trend(request: HttpRequest, slug: str) -> HttpResponse:
     zone = get_object_or_404(Zone.objects.visible_to(request.user), slug=slug)
     period, preset, form = _period(request)
     months = periods.months(period.start, period.end, get_language())
-    scores = measures.compute(months, zones=[zone])
+    window = quiet_days()
+    scores = measures.compute(months, zones=[zone], quiet_window=window)
     exported = _export(
         request, f"scorecard-{zone.slug}", _("Month"), [(score.period.label, score) for score in scores]
     )
@@ -166,7 +170,7 @@ def zone_trend(request: HttpRequest, slug: str) -> HttpResponse:
                 rtl=get_language_bidi(),
                 maximum=max([s.held for s in scores] + [1]),
             ),
-            "formula": _formula(),
+            "formula": _formula(window),
             "query": request.GET.urlencode(),
         },
     )

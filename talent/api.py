@@ -14,11 +14,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from events.api import ERRORS
 from talent import services
 from talent.models import Discipline, ScoringCriterion, TalentCall
 from zones_portal import permissions
 from zones_portal.api.permissions import WritesNeedAWriteKey
+from zones_portal.api.responses import ERRORS
 from zones_portal.models import Institution, Zone
 
 

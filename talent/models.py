@@ -20,15 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from zones_portal import permissions
 from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
+from zones_portal.querysets import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from zones_portal.models import User
+    pass
 
 # The largest file of each kind an applicant may send, in megabytes.
 PORTFOLIO_LIMITS = {"pdf": 20, "jpeg": 10, "png": 10, "mp3": 30, "mp4": 100}
@@ -39,6 +37,12 @@ TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misre
 def new_tracking_code() -> str:
     raw = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
     return f"{raw[:4]}-{raw[4:]}"
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Whole years on ``day``: the one definition of an applicant's age (a 29 February birthday
+    counts from 1 March in a common year)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 class Discipline(BilingualLookup):
@@ -205,9 +209,8 @@ class ScoringCriterion(models.Model):
         return self.name
 
 
-class ApplicationQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ApplicationQuerySet:
-        return self.filter(permissions.applications_visible_q(user))
+class ApplicationQuerySet(ScopedQuerySet):
+    pass
 
 
 class Application(models.Model):
@@ -262,10 +265,6 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.full_name}"
-
-    def age_on(self, day: dt.date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
     @property
     def links(self) -> list[str]:
@@ -363,9 +362,8 @@ class Score(models.Model):
         return f"{self.criterion}: {self.value}"
 
 
-class ArtistQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ArtistQuerySet:
-        return self.filter(permissions.artists_visible_q(user))
+class ArtistQuerySet(ScopedQuerySet):
+    pass
 
 
 class Artist(models.Model):

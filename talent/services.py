@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from talent import permissions
 from talent.models import (
     PORTFOLIO_LIMITS,
     PORTFOLIO_MAX_FILES,
@@ -36,13 +37,13 @@ from talent.models import (
     Score,
     ScoringCriterion,
     TalentCall,
+    age_on,
 )
-from zones_portal import permissions
 from zones_portal.dates import format_date
 from zones_portal.files import check_upload
 from zones_portal.i18n import join_list
+from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields
 from zones_portal.models import Institution
-from zones_portal.services import InvalidMoveError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -68,21 +69,45 @@ APPLICANT_FIELDS = (
 )
 
 
-def _who(actor: Actor) -> User | None:
-    return actor if actor is not None and actor.is_authenticated else None
-
-
-def _move(application: Application, to: str, actor: Actor, reason: str = "") -> Application:
-    ApplicationStatusChange.objects.create(
-        application=application,
-        from_status=application.status,
-        to_status=to,
-        changed_by=_who(actor),
-        reason=reason,
-    )
-    application.status = to
-    application.save(update_fields=["status"])
-    return application
+DECIDED_BY_THE_SECRETARIAT = _("Only the secretariat decides on applications.")
+UNDECIDED = (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED)
+APPLICATION_LIFECYCLE = Lifecycle(
+    Application,
+    ApplicationStatusChange,
+    "application",
+    {
+        "withdraw": Move(
+            UNDECIDED,
+            Status.WITHDRAWN,
+            permissions.the_applicant,
+            "",
+            _("This application can no longer be withdrawn."),
+        ),
+        "review": Move((Status.SUBMITTED,), Status.UNDER_REVIEW, permissions.by_the_portal, "", ""),
+        "shortlist": Move(
+            (Status.SUBMITTED, Status.UNDER_REVIEW),
+            Status.SHORTLISTED,
+            permissions.can_manage_calls,
+            DECIDED_BY_THE_SECRETARIAT,
+            _("Only an application under review can be shortlisted."),
+        ),
+        "select": Move(
+            UNDECIDED,
+            Status.SELECTED,
+            permissions.can_manage_calls,
+            DECIDED_BY_THE_SECRETARIAT,
+            _("Only an application under review or shortlisted can be selected."),
+        ),
+        "turn_down": Move(
+            UNDECIDED,
+            Status.NOT_SELECTED,
+            permissions.can_manage_calls,
+            DECIDED_BY_THE_SECRETARIAT,
+            _("Only an application under review or shortlisted can be turned down."),
+        ),
+    },
+    touched=(),
+)
 
 
 # Applying ------------------------------------------------------------------------------------------
@@ -95,11 +120,7 @@ def eligibility_errors(
     errors: dict[str, list[str]] = {}
     if birth_date is not None:
         closing_day = timezone.localtime(call.closes_at).date()
-        years = (
-            closing_day.year
-            - birth_date.year
-            - ((closing_day.month, closing_day.day) < (birth_date.month, birth_date.day))
-        )
+        years = age_on(birth_date, closing_day)
         too_young = call.min_age is not None and years < call.min_age
         too_old = call.max_age is not None and years > call.max_age
         if too_young or too_old:
@@ -165,12 +186,10 @@ def apply(
     **data: Any,
 ) -> Application:
     """An artist (or an institution nominating one) applies; the same checks for both."""
-    from talent import tasks
+    from talent import tasks  # noqa: PLC0415 - tasks.py imports this module
 
     now = now or timezone.now()
-    unknown = set(data) - set(APPLICANT_FIELDS)
-    if unknown:
-        raise TypeError(f"Not application fields: {', '.join(sorted(unknown))}")
+    reject_unknown_fields(data, APPLICANT_FIELDS, "application")
     call = TalentCall.objects.select_for_update().get(pk=call.pk)
     phase = call.phase(now)
     if phase == TalentCall.Phase.UPCOMING:
@@ -258,12 +277,11 @@ def find_application(tracking_code: str, email: str) -> Application | None:
 @transaction.atomic
 def withdraw(application: Application, email: str) -> Application:
     """The applicant withdraws, proving who they are with the email they applied with."""
-    application = Application.objects.select_for_update().get(pk=application.pk)
+    application = APPLICATION_LIFECYCLE.lock(application)
     if application.email != email.strip().lower():
         raise PermissionDenied(_("The email does not match this application."))
-    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
-        raise InvalidMoveError(_("This application can no longer be withdrawn."))
-    return _move(application, Status.WITHDRAWN, None)
+    APPLICATION_LIFECYCLE.check("withdraw", None, application)
+    return APPLICATION_LIFECYCLE.move("withdraw", None, application)
 
 
 # The jury ------------------------------------------------------------------------------------------
@@ -331,8 +349,8 @@ def score(actor: Actor, assignment: Assignment, values: Mapping[int, Decimal | i
         )
     assignment.scored_at = now
     assignment.save(update_fields=["scored_at"])
-    if application.status == Status.SUBMITTED:
-        _move(application, Status.UNDER_REVIEW, None)
+    if APPLICATION_LIFECYCLE.allows("review", None, application):
+        APPLICATION_LIFECYCLE.move("review", None, application)
     return assignment
 
 
@@ -412,26 +430,20 @@ def ranking(call: TalentCall) -> list[Ranked]:
 
 def _require_manager(actor: Actor) -> None:
     if not permissions.can_manage_calls(actor):
-        raise PermissionDenied(_("Only the secretariat decides on applications."))
+        raise PermissionDenied(DECIDED_BY_THE_SECRETARIAT)
 
 
 @transaction.atomic
 def shortlist(actor: Actor, application: Application) -> Application:
-    _require_manager(actor)
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW):
-        raise InvalidMoveError(_("Only an application under review can be shortlisted."))
-    return _move(application, Status.SHORTLISTED, actor)
+    application = APPLICATION_LIFECYCLE.enter("shortlist", actor, application)
+    return APPLICATION_LIFECYCLE.move("shortlist", actor, application)
 
 
 @transaction.atomic
 def select(actor: Actor, application: Application) -> Artist:
     """Selected artists join the network, in the discipline and zone they applied with."""
-    _require_manager(actor)
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
-        raise InvalidMoveError(_("Only an application under review or shortlisted can be selected."))
-    _move(application, Status.SELECTED, actor)
+    application = APPLICATION_LIFECYCLE.enter("select", actor, application)
+    APPLICATION_LIFECYCLE.move("select", actor, application)
     artist, _created = Artist.objects.get_or_create(
         application=application,
         defaults={
@@ -448,11 +460,8 @@ def select(actor: Actor, application: Application) -> Artist:
 
 @transaction.atomic
 def reject(actor: Actor, application: Application) -> Application:
-    _require_manager(actor)
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED):
-        raise InvalidMoveError(_("Only an application under review or shortlisted can be turned down."))
-    return _move(application, Status.NOT_SELECTED, actor)
+    application = APPLICATION_LIFECYCLE.enter("turn_down", actor, application)
+    return APPLICATION_LIFECYCLE.move("turn_down", actor, application)
 
 
 @transaction.atomic
@@ -480,10 +489,8 @@ def finish_call(actor: Actor, call: TalentCall) -> TalentCall:
     call = TalentCall.objects.select_for_update().get(pk=call.pk)
     if call.phase() != TalentCall.Phase.REVIEW:
         raise InvalidMoveError(_("Only a call that has closed and is under review can be finished."))
-    for application in call.applications.filter(
-        status__in=[Status.SUBMITTED, Status.UNDER_REVIEW, Status.SHORTLISTED]
-    ):
-        _move(application, Status.NOT_SELECTED, actor)
+    for application in call.applications.filter(status__in=APPLICATION_LIFECYCLE.sources("turn_down")):
+        APPLICATION_LIFECYCLE.move("turn_down", actor, application)
     call.status = TalentCall.Status.FINISHED
     call.save(update_fields=["status", "updated_at"])
     return call

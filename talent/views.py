@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from talent import services
+from talent import permissions, services
 from talent.forms import ApplicationForm, ConflictForm, ScoreForm, StatusLookupForm
 from talent.models import Application, Artist, Assignment, Discipline, PortfolioFile, Score, TalentCall
-from zones_portal import files, permissions
+from zones_portal import files
 from zones_portal.forms import add_service_errors, refusal_messages, show_refusal
 from zones_portal.models import Zone
+from zones_portal.permissions import scope_of
 from zones_portal.ratelimit import limit_posts
 
 RECENT_RECEIPT = "talent_receipt"
@@ -195,7 +196,7 @@ def portfolio_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def zone_calls(request: HttpRequest) -> HttpResponse:
     """The open calls my zone is eligible for, and how many applications came from my zone."""
-    scope = permissions.scope_of(request.user)
+    scope = scope_of(request.user)
     calls = _public_calls().exclude(status=TalentCall.Status.FINISHED)
     if scope.zone_id is not None:
         calls = calls.eligible_for_zone(scope.zone_id).annotate(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -66,6 +65,7 @@ class Cluster:
     # Off: beat's sweeps wait in Redis until a test calls start_workers(), so the demo's reminders are
     # still to be sent when that test begins.
     workers_at_start: bool = True
+    last_active: dict = field(default_factory=dict)
     python: str = field(default_factory=runtime_python)
     web_ports: list[int] = field(default_factory=lambda: [free_port(), free_port()])
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -217,20 +217,18 @@ class Cluster:
         finally:
             connection.close()
 
-    def delivering(self, worker: str) -> int | None:
-        """The reminder this worker is sending right now, if any: asked over the broker's control channel,
-        then confirmed in the database (claimed and not yet done), so a kill lands in the middle of a send."""
+    def delivering(self) -> tuple[str, int] | None:
+        """A worker and the reminder it is sending right now, if any: asked over the broker's control
+        channel, then confirmed in the database (claimed, not yet done), so a kill lands mid-send."""
         from celery import Celery
 
         control = Celery(broker=f"{self.redis.url}/0")
         try:
-            inspect = control.control.inspect(
-                destination=[f"{worker}@{socket.gethostname()}"], limit=1, timeout=2
-            )
-            answer = inspect.active() or {}
+            answer = control.control.inspect(timeout=1).active() or {}
         finally:
             control.close()
-        for tasks in answer.values():
+        self.last_active = answer
+        for worker, tasks in answer.items():
             for task in tasks:
                 if task["name"].endswith("deliver_notification"):
                     (notification_id,) = task["args"]
@@ -238,7 +236,7 @@ class Cluster:
                         "SELECT status FROM reminders_notification WHERE id = %s", (notification_id,)
                     )
                     if rows == [("sending",)]:
-                        return notification_id
+                        return worker.split("@", 1)[0], notification_id
         return None
 
     def stop_redis(self) -> None:

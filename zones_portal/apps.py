@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,18 +9,10 @@ class ZonesPortalConfig(AppConfig):
     verbose_name = _("Zones and people")
 
     def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
-
-        autodiscover_modules("glance")  # each app's home-page panels
+        autodiscover_modules("permissions", "glance")  # each app's access rules and home-page panels
 
 
 class PortalAdminConfig(AdminConfig):
     """Swaps in our admin site so that one rule decides who may use the admin."""
 
     default_site = "zones_portal.admin_site.PortalAdminSite"
-
-    def ready(self) -> None:
-        super().ready()
-        from zones_portal.admin_site import use_the_readers_calendar_in_the_admin
-
-        use_the_readers_calendar_in_the_admin()

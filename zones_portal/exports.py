@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,9 +31,6 @@ def csv_download(name: str, header: Iterable[object], rows: Iterable[Iterable[ob
 def xlsx_download(
     name: str, header: Iterable[object], rows: Iterable[Iterable[object]], *, rtl: bool = False
 ) -> HttpResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from zones_portal.celery import app
 from zones_portal.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -60,8 +63,6 @@ def check_database() -> dt.datetime | None:
 
 
 def check_cache() -> None:
-    from django.core.cache import cache
-
     key = f"readyz:{uuid.uuid4().hex}"
     cache.set(key, "1", timeout=30)
     try:
@@ -72,8 +73,6 @@ def check_cache() -> None:
 
 
 def check_broker() -> None:
-    from zones_portal.celery import app
-
     timeout = settings.READYZ_TIMEOUT_SECONDS
     with app.connection_for_write(connect_timeout=timeout) as broker:
         broker.ensure_connection(max_retries=0, timeout=timeout)
@@ -82,8 +81,6 @@ def check_broker() -> None:
 def check_storage() -> None:
     """A read the storage must answer. A folder must also be there: a missing one (a shared mount
     that failed) would otherwise read as "no such file" and pass."""
-    from django.core.files.storage import FileSystemStorage, default_storage
-
     if isinstance(default_storage, FileSystemStorage) and not Path(default_storage.location).is_dir():
         raise FileNotFoundError(STORAGE_PROBE)
     default_storage.exists(STORAGE_PROBE)

@@ -16,9 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal.fields import WebsiteField
+from zones_portal.querysets import ScopedQuerySet
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
+    pass
 
 
 def in_active_language(persian: str, english: str) -> str:
@@ -79,18 +80,6 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class ZoneQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ZoneQuerySet:
-        from zones_portal import permissions
-
-        return self.filter(permissions.zones_visible_q(user))
-
-    def editable_by(self, user: User | AnonymousUser) -> ZoneQuerySet:
-        from zones_portal import permissions
-
-        return self.filter(permissions.zones_editable_q(user))
-
-
 class Zone(models.Model):
     """A free trade-industrial zone or a special economic zone."""
 
@@ -111,7 +100,7 @@ class Zone(models.Model):
     website = WebsiteField(_("website"), blank=True)
     address = models.TextField(_("address"), blank=True)
 
-    objects = ZoneQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["sort_order", "slug"]
@@ -130,18 +119,6 @@ class Zone(models.Model):
         return in_active_language(self.province_fa, self.province_en)
 
 
-class InstitutionQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> InstitutionQuerySet:
-        from zones_portal import permissions
-
-        return self.filter(permissions.institutions_visible_q(user))
-
-    def editable_by(self, user: User | AnonymousUser) -> InstitutionQuerySet:
-        from zones_portal import permissions
-
-        return self.filter(permissions.institutions_editable_q(user))
-
-
 class Institution(models.Model):
     """A partner institution: co-organises events, signs agreements, nominates artists."""
 
@@ -154,7 +131,7 @@ class Institution(models.Model):
     website = WebsiteField(_("website"), blank=True)
     address = models.TextField(_("address"), blank=True)
 
-    objects = InstitutionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_fa"]
@@ -274,12 +251,6 @@ class StatusChangeRecord(models.Model):
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
-class ApiTokenQuerySet(models.QuerySet):
-    def usable(self, now: dt.datetime | None = None) -> ApiTokenQuerySet:
-        now = now or timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-
-
 class ApiToken(models.Model):
     """A key for the REST API. Only its SHA-256 digest is stored: a leaked database leaks no key."""
 
@@ -302,8 +273,6 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zones_portal import permissions
+from zones_portal.lifecycle import reject_unknown_fields
 from zones_portal.models import User, Zone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-
-class InvalidMoveError(ValidationError):
-    """A move that does not fit the record's current state (a service of any app raises it); the
-    message says why, so the dashboard, the admin and the API can show it as it is."""
 
 
 ZONE_CONTACT_FIELDS = ("phone", "email", "website", "address")
@@ -28,9 +24,7 @@ def update_zone_contacts(actor: User | AnonymousUser, zone: Zone, **changes: str
     """A deputy keeps their own zone's contact details current; the secretariat may fix any."""
     if not permissions.can_change_zone(actor, zone.pk):
         raise PermissionDenied(_("Only the secretariat or this zone's deputy may change its details."))
-    unknown = set(changes) - set(ZONE_CONTACT_FIELDS)
-    if unknown:
-        raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+    reject_unknown_fields(changes, ZONE_CONTACT_FIELDS, "contact")
     for field, value in changes.items():
         setattr(zone, field, value)
     zone.full_clean()

@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "zones_portal.apps.ZonesPortalConfig",
+    "agreements.apps.AgreementsConfig",  # before events: an event may carry out an agreement
     "events.apps.EventsConfig",
-    "agreements.apps.AgreementsConfig",
     "talent.apps.TalentConfig",
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
@@ -83,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zones_portal.context_processors.portal",
+                "talent.context_processors.talent",
+                "reminders.context_processors.notifications",
             ],
             "builtins": ["zones_portal.templatetags.portal"],
         },
@@ -274,8 +276,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# Coordination reminders. Offsets in days, as DOMAIN.md sets them; the secretariat overrides them in the
+# Coordination reminders. Default offsets in days (docs/domain.md); the secretariat overrides them in the
 # admin (Reminder rules). What each number counts from is in the rule's description.
+# A zone with no event proposed or held for this many days counts as quiet: the reminder's default and
+# the scorecard's recency (both read the zone-quiet rule's offset, which the secretariat may change).
+ZONE_QUIET_DAYS = env_int("ZONE_QUIET_DAYS", 60)
 REMINDER_OFFSETS = {
     "event_upcoming": [14, 7, 1],  # days before an approved event starts
     "invitation_unanswered": [7, 10, 3],  # after the invitation; before the event; secretariat too from
@@ -284,7 +289,7 @@ REMINDER_OFFSETS = {
     "agreement_expiring": [],  # when its notice period begins (each agreement sets its own)
     "call_closing": [7, 1],  # days before a call closes
     "review_pending": [3, 3],  # days after a call closes, then every N days while unscored
-    "zone_quiet": [60],  # days without an event proposed or held
+    "zone_quiet": [ZONE_QUIET_DAYS],  # days without an event proposed or held
     "weekly_digest": [],  # Saturday 08:00, Tehran time
     "event_decided": [],  # news: at the next sweep after the secretariat decides
     "invitation_received": [],  # news: at the next sweep after a zone is invited

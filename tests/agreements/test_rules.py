@@ -12,8 +12,8 @@ from agreements import services
 from agreements.models import Agreement, Obligation, Party
 from tests.events.test_validation import EXE, PDF
 from tests.factories import UserFactory, make_agreement, make_obligation, zone_user
+from zones_portal.lifecycle import InvalidMoveError
 from zones_portal.models import Membership
-from zones_portal.services import InvalidMoveError
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 28)

@@ -214,14 +214,30 @@ def test_review_pending_every_three_days_while_unscored(kish):
 
 
 def test_zone_quiet_after_sixty_days(kish, kish_deputy, secretariat):
-    from events.models import Event
+    from events.models import StatusChange
 
-    event = make_event(kish, status="draft")
-    Event.objects.filter(pk=event.pk).update(created_at=timezone.now() - 61 * DAY)
     since = timezone.now() - 61 * DAY
+    event = make_event(kish, status="submitted", starts_in_days=30)
+    StatusChange.objects.create(event=event, from_status="draft", to_status="submitted", changed_at=since)
     sweep_at(since + 60 * DAY - MINUTE, "zone_quiet")
     assert recorded("zone_quiet", object_id=kish.pk) == []
     sweep_at(since + 60 * DAY, "zone_quiet")
+    assert {n.recipient for n in recorded("zone_quiet", object_id=kish.pk)} == {secretariat, kish_deputy}
+
+
+def test_a_draft_is_not_activity_but_a_proposal_is(kish, kish_deputy, secretariat):
+    """The zone-quiet reminder and the scorecard read one definition of a zone's last activity."""
+    from events.models import StatusChange
+    from scorecard.activity import last_activity
+
+    long_ago = timezone.now() - 90 * DAY
+    proposed = make_event(kish, status="submitted", starts_in_days=30)
+    StatusChange.objects.create(
+        event=proposed, from_status="draft", to_status="submitted", changed_at=long_ago
+    )
+    make_event(kish, status="draft")  # created today, never proposed
+    assert last_activity([kish.pk]) == {kish.pk: long_ago}
+    sweep_at(timezone.now(), "zone_quiet")
     assert {n.recipient for n in recorded("zone_quiet", object_id=kish.pk)} == {secretariat, kish_deputy}
 
 

@@ -223,7 +223,7 @@ def test_the_zone_trend_runs_a_fixed_number_of_queries_whatever_the_span(
         held_event(kish, timezone.localdate() - dt.timedelta(days=day + 1), report_after_days=2)
     client = client_for(secretariat)
     client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):  # 17, and the quiet window the secretariat may have changed
         response = client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
     assert response.status_code == 200
 
@@ -240,5 +240,5 @@ def test_the_overview_runs_a_fixed_number_of_queries(
         )
     client = client_for(secretariat)
     client.get(reverse("scorecard:overview") + "?period=year")
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):  # 17, and the quiet window the secretariat may have changed
         assert client.get(reverse("scorecard:overview") + "?period=year").status_code == 200

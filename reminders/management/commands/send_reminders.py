@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from reminders import services
+from reminders.registry import RULES
 
 
 class Command(BaseCommand):
@@ -29,8 +30,6 @@ class Command(BaseCommand):
                 raise CommandError(f"--now must be an ISO 8601 date and time, not {now!r}.")
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-        from reminders.registry import RULES
-
         unknown = set(rules or []) - set(RULES)
         if unknown:
             raise CommandError(
