@@ -12,6 +12,7 @@ Used by ``tests/test_multinode.py`` and, by hand, ``bench/multinode.py``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,6 +33,7 @@ from tests.servers import (
     SmtpSink,
     free_port,
     new_bucket,
+    process_of_local_port,
     s3_environment,
     s3_server,
     wait_for_port,
@@ -65,7 +67,6 @@ class Cluster:
     # Off: beat's sweeps wait in Redis until a test calls start_workers(), so the demo's reminders are
     # still to be sent when that test begins.
     workers_at_start: bool = True
-    last_active: dict = field(default_factory=dict)
     python: str = field(default_factory=runtime_python)
     web_ports: list[int] = field(default_factory=lambda: [free_port(), free_port()])
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -217,26 +218,18 @@ class Cluster:
         finally:
             connection.close()
 
-    def delivering(self) -> tuple[str, int] | None:
-        """A worker and the reminder it is sending right now, if any: asked over the broker's control
-        channel, then confirmed in the database (claimed, not yet done), so a kill lands mid-send."""
-        from celery import Celery
-
-        control = Celery(broker=f"{self.redis.url}/0")
-        try:
-            answer = control.control.inspect(timeout=1).active() or {}
-        finally:
-            control.close()
-        self.last_active = answer
-        for worker, tasks in answer.items():
-            for task in tasks:
-                if task["name"].endswith("deliver_notification"):
-                    (notification_id,) = task["args"]
-                    rows = self.query(
-                        "SELECT status FROM reminders_notification WHERE id = %s", (notification_id,)
-                    )
-                    if rows == [("sending",)]:
-                        return worker.split("@", 1)[0], notification_id
+    def delivering(self) -> str | None:
+        """A worker in the middle of a send: one whose connection the SMTP server is holding in its delay,
+        found from the client's port through /proc, so a kill lands mid-send."""
+        for port in self.smtp.senders_mid_send():
+            pid = process_of_local_port(port)
+            if pid is None:
+                continue
+            with contextlib.suppress(OSError):
+                group = os.getpgid(pid)
+                for name, process in self.processes.items():
+                    if name.startswith("worker") and process.pid == group:
+                        return name
         return None
 
     def stop_redis(self) -> None:

@@ -150,6 +150,8 @@ class SmtpSink:
     delay: float = 0.0
     port: int = field(default_factory=free_port)
     messages: list[Message] = field(default_factory=list)
+    # Connections held in the delay, by the client's port: a sender in the middle of a send.
+    sending: dict[int, str] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -161,7 +163,14 @@ class SmtpSink:
         import asyncio
 
         if self.delay:
-            await asyncio.sleep(self.delay)
+            port = session.peer[1]
+            with self._lock:
+                self.sending[port] = address
+            try:
+                await asyncio.sleep(self.delay)
+            finally:
+                with self._lock:
+                    self.sending.pop(port, None)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -169,6 +178,11 @@ class SmtpSink:
         with self._lock:
             self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
+
+    def senders_mid_send(self) -> list[int]:
+        """The client ports of the connections now held in the delay."""
+        with self._lock:
+            return list(self.sending)
 
     def message_ids(self) -> list[str]:
         with self._lock:
@@ -180,3 +194,25 @@ class SmtpSink:
 
     def __exit__(self, *exc: object) -> None:
         self._controller.stop()
+
+
+def process_of_local_port(port: int) -> int | None:
+    """The process that owns the local TCP socket on ``port`` (Linux /proc), or None."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:  # noqa: PTH123
+            for line in list(lines)[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{fields[9]}]")
+    if not inodes:
+        return None
+    for process in Path("/proc").iterdir():
+        if not process.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            for fd in (process / "fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if str(fd.readlink()) in inodes:
+                        return int(process.name)
+    return None
