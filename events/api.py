@@ -18,7 +18,7 @@ from events.filters import EventFilter
 from events.models import Event, EventCategory, Participation
 from zones_portal.api.permissions import WritesNeedAWriteKey
 from zones_portal.api.responses import ERRORS
-from zones_portal.api.views import ScopedViewSetMixin
+from zones_portal.api.views import CachedReadMixin, ScopedViewSetMixin
 from zones_portal.models import Zone
 
 
@@ -99,6 +99,7 @@ class EventProposalSerializer(serializers.Serializer):
     ),
 )
 class EventViewSet(
+    CachedReadMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -109,6 +110,7 @@ class EventViewSet(
     (a zone sees what its dashboard shows; the secretariat sees all)."""
 
     base_queryset = Event.objects.all()
+    cache_versions = ("events",)  # bumped by events.signals on any change the answers show
     filter_backends = (DjangoFilterBackend, OrderingFilter)
     filterset_class = EventFilter
     ordering_fields = ("starts_at",)

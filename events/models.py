@@ -149,6 +149,7 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         indexes = [
+            models.Index(fields=["starts_at", "id"], name="event_start_id"),  # the API's and lists' order
             models.Index(fields=["status", "starts_at"], name="event_status_start"),
             models.Index(fields=["host_zone", "status", "starts_at"], name="event_zone_status_start"),
         ]

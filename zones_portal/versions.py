@@ -1,0 +1,53 @@
+"""Version counters in the shared cache: one number per kind of data, bumped whenever it changes.
+
+A page or API answer built from that data is cached under, and validated by, the counters it read, so
+answering "nothing changed" (a 304, or a cached body) costs a cache read instead of the whole query.
+The counters live in the shared cache (Redis in production), so every node sees a bump at once. A cache
+that cannot be reached makes ``current`` answer None: callers then build the answer afresh, uncached.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+PREFIX = "version:"
+# Counters do not expire; cached answers keyed by them do (see each caller), so a bump that was lost
+# (the cache was down while something changed) costs at most that long.
+FOREVER = None
+
+
+def current(*names: str) -> tuple[int, ...] | None:
+    """The counters' values, creating those not yet there; None when the cache is unreachable."""
+    keys = [PREFIX + name for name in names]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, _fresh(), timeout=FOREVER)
+                found[key] = cache.get(key, 0)
+    except Exception:
+        logger.warning("Version counters unavailable; serving uncached.", exc_info=True)
+        return None
+    return tuple(int(found[key]) for key in keys)
+
+
+def bump(*names: str) -> None:
+    """Marks the data as changed. Called from signal receivers; never raises."""
+    for name in names:
+        key = PREFIX + name
+        try:
+            try:
+                cache.incr(key)
+            except ValueError:  # not there yet (or evicted): a value never used before invalidates
+                cache.add(key, _fresh(), timeout=FOREVER)
+        except Exception:
+            logger.warning("Could not bump the %s version counter.", name, exc_info=True)
+
+
+def _fresh() -> int:
+    """A starting value no earlier counter can have had: the time in microseconds."""
+    return time.time_ns() // 1000
