@@ -12,6 +12,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell that begins with one of these is run as a formula by spreadsheet programs (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def inert(value: object) -> object:
+    """Text a spreadsheet would run is kept as text: an apostrophe in front, which spreadsheet programs
+    take to mean "this is text" and do not show. Numbers and empty cells pass as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _filename(name: str, extension: str) -> str:
@@ -23,8 +33,11 @@ def csv_download(name: str, header: Iterable[object], rows: Iterable[Iterable[ob
     response["Content-Disposition"] = f'attachment; filename="{_filename(name, "csv")}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([str(cell) for cell in header])
-    writer.writerows(rows)
+    writer.writerow([inert(str(cell)) for cell in header])
+    writer.writerows(
+        [inert(cell if isinstance(cell, int | float) or cell is None else str(cell)) for cell in row]
+        for row in rows
+    )
     return response
 
 
@@ -40,6 +53,11 @@ def xlsx_download(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([cell if isinstance(cell, int | float) or cell is None else str(cell) for cell in row])
+    # openpyxl stores text that begins with "=" as a formula; every text cell is stored as text.
+    for line in sheet.iter_rows():
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)
