@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -15,8 +16,10 @@ def render_mail(template: str, context: dict[str, Any], language: str) -> tuple[
     """``template`` names a folder under templates/emails/ holding subject.txt, body.txt and body.html."""
     with translation.override(language):
         context = {**context, "LANGUAGE_CODE": language, "LANGUAGE_BIDI": translation.get_language_bidi()}
-        subject = " ".join(render_to_string(f"emails/{template}/subject.txt", context).split())
-        text = render_to_string(f"emails/{template}/body.txt", context)
+        # The subject and the text part are plain text: nothing in them is HTML, so nothing is escaped
+        # (a title with "<" or "&" arrives as written); only the HTML part is escaped.
+        subject = " ".join(_plain(f"emails/{template}/subject.txt", context).split())
+        text = _plain(f"emails/{template}/body.txt", context)
         html = render_to_string(f"emails/{template}/body.html", context)
     return subject, text, html
 
@@ -32,3 +35,7 @@ def send_templated_mail(
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, list(to), headers=headers)
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    return get_template(name).template.render(Context(context, autoescape=False))

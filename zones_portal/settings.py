@@ -168,6 +168,10 @@ STORAGES = {
     },
 }
 
+# How many proxies of ours stand in front of the portal, each appending to X-Forwarded-For: the client is
+# that many entries from the right (what a client writes itself is further left, and never trusted).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+
 # The REST API for partner institutions.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -179,6 +183,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["zones_portal.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_RATE", "120/minute")},
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "zones_portal.api.exceptions.handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -215,7 +220,6 @@ CACHES = {
 # Public forms: how many posts one client may make, per how many seconds.
 TALENT_APPLY_RATE = (env_int("TALENT_APPLY_RATE_COUNT", 10), env_int("TALENT_APPLY_RATE_SECONDS", 3600))
 TALENT_STATUS_RATE = (env_int("TALENT_STATUS_RATE_COUNT", 30), env_int("TALENT_STATUS_RATE_SECONDS", 3600))
-TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 # Uploads bigger than this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

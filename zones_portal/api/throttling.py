@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -10,9 +13,17 @@ if TYPE_CHECKING:
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """A rate per API key (``API_RATE``); a browser session counts per user."""
+    """A rate per API key (``API_RATE``); a browser session counts per user. With the cache unreachable
+    every request is let through (and logged): the API keeps answering while Redis is away."""
 
     scope = "token"
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            logger.warning("API throttle not applied: the cache did not answer.", exc_info=True)
+            return True
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         if request.auth is not None and hasattr(request.auth, "pk"):
