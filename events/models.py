@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from zones_portal.dates import within_sane_years
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
 from zones_portal.querysets import ScopedQuerySet
@@ -171,6 +172,15 @@ class Event(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        errors = {}
+        for name in ("starts_at", "ends_at"):
+            moment = getattr(self, name)
+            if moment and not within_sane_years(moment):
+                errors[name] = _(
+                    "Give a date between 1300 and 1500 (Solar Hijri), 1921 and 2121 (Gregorian)."
+                )
+        if errors:
+            raise ValidationError(errors)
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The event must end after it starts.")})
 

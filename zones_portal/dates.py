@@ -74,19 +74,33 @@ def latin_digits(text: str) -> str:
     return text.translate(_LATIN_DIGITS)
 
 
-def parse_date(text: str, language: str | None = None) -> dt.date:
-    """A date as a person typed it: Jalali ``1405/09/07`` in Persian, ISO ``2026-11-28`` in English.
+# The years a date of the portal's may fall in: Solar Hijri 1300 to 1500, and the same span in the
+# Gregorian calendar. The two windows do not overlap, so a typed year says which calendar it is in.
+JALALI_YEARS = range(1300, 1501)
+GREGORIAN_YEARS = range(1921, 2122)
 
-    Raises ValueError for anything that is not a real day in that calendar.
+
+def within_sane_years(moment: dt.date | dt.datetime) -> bool:
+    return moment.year in GREGORIAN_YEARS
+
+
+def parse_date(text: str, language: str | None = None) -> dt.date:
+    """A date as a person typed it: Jalali ``1405/09/07`` or ISO ``2026-11-28``, in any digits.
+
+    The year tells the calendar (the windows do not overlap), so a Gregorian date typed on a Persian
+    page is read as what it is; the page's language only breaks a tie that cannot arise. Raises
+    ValueError for anything that is not a real day in either window.
     """
     cleaned = latin_digits(text.strip()).replace("-", "/").replace(".", "/")
     parts = cleaned.split("/")
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
         raise ValueError(text)
     year, month, day = (int(part) for part in parts)
-    if uses_jalali(language):
+    if year in JALALI_YEARS:
         return jdatetime.date(year, month, day).togregorian()
-    return dt.date(year, month, day)
+    if year in GREGORIAN_YEARS:
+        return dt.date(year, month, day)
+    raise ValueError(text)
 
 
 def input_date(value: dt.date | dt.datetime, language: str | None = None) -> str:

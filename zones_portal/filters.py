@@ -10,18 +10,24 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from zones_portal.dates import latin_digits, within_sane_years
+
+MAX_OFFSET = dt.timedelta(hours=14)  # the widest offset any place on Earth keeps
+
 
 class DateOrDateTimeField(forms.Field):
     """An ISO 8601 date (midnight, Tehran time) or date-time (naive ones read as Tehran time)."""
 
     default_error_messages = {
-        "invalid": _("Give an ISO 8601 date (2026-11-28) or date and time (2026-11-28T09:00:00+03:30).")
+        "invalid": _("Give an ISO 8601 date (2026-11-28) or date and time (2026-11-28T09:00:00+03:30)."),
+        "offset": _("A time zone offset lies between -12:00 and +14:00."),
+        "year": _("Give a year between 1921 and 2121."),
     }
 
     def to_python(self, value: object) -> dt.datetime | None:
         if value in self.empty_values:
             return None
-        text = str(value).strip()
+        text = latin_digits(str(value).strip())
         try:
             moment = parse_datetime(text)
             if moment is None:
@@ -31,6 +37,11 @@ class DateOrDateTimeField(forms.Field):
             moment = None
         if moment is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        offset = moment.utcoffset()
+        if offset is not None and abs(offset) > MAX_OFFSET:
+            raise forms.ValidationError(self.error_messages["offset"], code="offset")
+        if not within_sane_years(moment):
+            raise forms.ValidationError(self.error_messages["year"], code="year")
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
