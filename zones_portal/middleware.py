@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -40,3 +40,23 @@ class PortalLocaleMiddleware:
         if cookie in _SUPPORTED:
             return cookie
         return settings.LANGUAGE_CODE
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in person (or an API key) is shown is theirs: no shared cache may keep it, and the
+    browser keeps no copy after they sign out. Every answer also says which powerful browser features no
+    page of the portal uses, so an injected script could not ask for them."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
+        if signed_in and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response
