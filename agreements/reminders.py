@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from functools import reduce
+from operator import or_
 
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Obligation, Party
+from reminders.models import Notification
 from reminders.registry import (
     Due,
     Rule,
     days,
-    deputy_ids,
-    institution_user_ids,
+    deputies_by_zone,
+    gather,
+    institution_users_by_institution,
     morning,
     occasion_parts,
     register,
     secretariat_ids,
+    stale_subjects,
 )
 from zones_portal.dates import format_date
 
@@ -27,14 +33,31 @@ IN_FORCE = Agreement.IN_FORCE
 OPEN = (Obligation.Status.PENDING, Obligation.Status.IN_PROGRESS, Obligation.Status.MISSED)
 
 
-def party_user_ids(parties: Iterable[Party]) -> tuple[int, ...]:
-    """The people who answer for these parties."""
-    parties = list(parties)
-    ids = deputy_ids(p.zone_id for p in parties if p.kind == Party.Kind.ZONE)
-    ids += institution_user_ids(p.institution_id for p in parties if p.kind == Party.Kind.INSTITUTION)
-    if any(p.kind == Party.Kind.SECRETARIAT for p in parties):
-        ids += secretariat_ids()
-    return ids
+class PartyPeople:
+    """The people who answer for parties, looked up for many parties at once: one query for the zones'
+    deputies, one for the institutions' people, the secretariat once per sweep."""
+
+    def __init__(self, parties: Iterable[Party]) -> None:
+        parties = list(parties)
+        self.deputies = deputies_by_zone({p.zone_id for p in parties if p.kind == Party.Kind.ZONE})
+        self.institutions = institution_users_by_institution(
+            {p.institution_id for p in parties if p.kind == Party.Kind.INSTITUTION}
+        )
+
+    def of(self, parties: Iterable[Party]) -> tuple[int, ...]:
+        parties = list(parties)
+        ids = sorted(
+            {uid for p in parties if p.kind == Party.Kind.ZONE for uid in self.deputies.get(p.zone_id, ())}
+        )
+        ids += [
+            uid
+            for p in parties
+            if p.kind == Party.Kind.INSTITUTION
+            for uid in self.institutions.get(p.institution_id, ())
+        ]
+        if any(p.kind == Party.Kind.SECRETARIAT for p in parties):
+            ids += secretariat_ids()
+        return tuple(ids)
 
 
 # Obligation due: 14 and 3 days before its due date; every 7 days once overdue, until done.
@@ -43,32 +66,53 @@ def party_user_ids(parties: Iterable[Party]) -> tuple[int, ...]:
 def obligation_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
     *before, every = offsets if len(offsets) >= 2 else [*offsets, 7]
     today = timezone.localtime(now).date()
-    open_obligations = Obligation.objects.filter(
-        status__in=OPEN, agreement__status__in=IN_FORCE
-    ).select_related("party", "agreement")
     first_day = timezone.localtime(horizon).date()
+    # Before the due date: due_on within the offsets' windows. Overdue: every open obligation past its
+    # due date is due once a week until done, however old. Both read the index on (status, due_on).
+    windows = [Q(due_on__gt=first_day + days(o), due_on__lte=today + days(o)) for o in set(before)]
+    obligations = list(
+        Obligation.objects.filter(
+            reduce(or_, windows, Q(due_on__lte=today - days(every))),
+            status__in=OPEN,
+            agreement__status__in=IN_FORCE,
+        )
+        # Only what the headline and the recipients read: thousands are due once a week.
+        .select_related("agreement", "party")
+        .only(
+            "description",
+            "due_on",
+            "status",
+            "agreement__title",
+            "agreement__status",
+            "party__kind",
+            "party__zone",
+            "party__institution",
+        )
+        .order_by("due_on", "pk")
+    )
+    people = PartyPeople(obligation.party for obligation in obligations)
     for offset in before:
-        for obligation in open_obligations.filter(
-            due_on__gt=first_day + days(offset), due_on__lte=today + days(offset)
-        ):
+        for obligation in obligations:
+            if first_day + days(offset) < obligation.due_on <= today + days(offset):
+                yield Due(
+                    obligation,
+                    f"before-{offset}d:{obligation.due_on.isoformat()}",
+                    morning(obligation.due_on - days(offset)),
+                    people.of([obligation.party]),
+                )
+    # Overdue: only the latest weekly reminder of each; the earlier ones were sent in their week.
+    for obligation in obligations:
+        if obligation.due_on <= today - days(every):
+            week = (today - obligation.due_on).days // every
             yield Due(
                 obligation,
-                f"before-{offset}d:{obligation.due_on.isoformat()}",
-                morning(obligation.due_on - days(offset)),
-                party_user_ids([obligation.party]),
+                f"overdue-{week}:{obligation.due_on.isoformat()}",
+                morning(obligation.due_on + days(week * every)),
+                people.of([obligation.party]) + secretariat_ids(),
             )
-    # Overdue: only the latest weekly reminder of each; the earlier ones were sent in their week.
-    for obligation in open_obligations.filter(due_on__lte=today - days(every)):
-        week = (today - obligation.due_on).days // every
-        yield Due(
-            obligation,
-            f"overdue-{week}:{obligation.due_on.isoformat()}",
-            morning(obligation.due_on + days(week * every)),
-            party_user_ids([obligation.party]) + secretariat_ids(),
-        )
 
 
-def obligation_current(obligation: Obligation, occasion: str, now: dt.datetime) -> bool:
+def _obligation_stands(obligation: Obligation, occasion: str) -> bool:
     return (
         obligation.status in OPEN
         and obligation.agreement.status in IN_FORCE
@@ -76,15 +120,29 @@ def obligation_current(obligation: Obligation, occasion: str, now: dt.datetime) 
     )
 
 
+def obligation_current(obligation: Obligation, occasion: str, now: dt.datetime) -> bool:
+    return _obligation_stands(obligation, occasion)
+
+
+def obligation_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    obligations = Obligation.objects.select_related("agreement").only(
+        "pk", "status", "due_on", "agreement__status"
+    )
+    return stale_subjects(pending, obligations, _obligation_stands)
+
+
+def obligation_headline(obligation: Obligation, occasion: str) -> str:
+    if occasion.startswith("overdue-"):
+        return _("An obligation is overdue: %(what)s") % {"what": obligation.description[:120]}
+    return _("An obligation falls due on %(day)s: %(what)s") % {
+        "what": obligation.description[:120],
+        "day": format_date(obligation.due_on),
+    }
+
+
 def obligation_context(obligation: Obligation, occasion: str) -> dict:
-    overdue = occasion.startswith("overdue-")
-    headline = (
-        _("An obligation is overdue: %(what)s")
-        if overdue
-        else _("An obligation falls due on %(day)s: %(what)s")
-    ) % {"what": obligation.description[:120], "day": format_date(obligation.due_on)}
     return {
-        "headline": headline,
+        "headline": obligation_headline(obligation, occasion),
         "details": [obligation.agreement.title, obligation.party.name, format_date(obligation.due_on)],
         "path": reverse("agreements:detail", args=[obligation.agreement_id]),
     }
@@ -100,6 +158,8 @@ register(
         collect=obligation_collect,
         still_current=obligation_current,
         context=obligation_context,
+        headline=obligation_headline,
+        stale=obligation_stale,
     )
 )
 
@@ -110,28 +170,38 @@ register(
 def expiring_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
     today = timezone.localtime(now).date()
     first_day = timezone.localtime(horizon).date()
-    agreements = Agreement.objects.filter(
-        status=Agreement.Status.ACTIVE,
-        expires_on__gte=today,
-        notice_starts_on__lte=today,
-        notice_starts_on__gt=first_day,
-    ).prefetch_related("parties")
+    agreements = list(
+        Agreement.objects.filter(
+            status=Agreement.Status.ACTIVE,
+            expires_on__gte=today,
+            notice_starts_on__lte=today,
+            notice_starts_on__gt=first_day,
+        ).prefetch_related(Prefetch("parties", queryset=Party.objects.order_by("kind", "pk")))
+    )
+    people = PartyPeople(party for agreement in agreements for party in agreement.parties.all())
     for agreement in agreements:
-        recipients = secretariat_ids() + party_user_ids(agreement.parties.all())
         yield Due(
             agreement,
             f"notice:{agreement.expires_on.isoformat()}",
             morning(agreement.notice_starts_on),
-            recipients,
+            gather(secretariat_ids(), people.of(agreement.parties.all())),
         )
 
 
-def expiring_current(agreement: Agreement, occasion: str, now: dt.datetime) -> bool:
+def _expiring_stands(agreement: Agreement, occasion: str) -> bool:
     return (
         agreement.status == Agreement.Status.ACTIVE
         and agreement.expires_on is not None
         and occasion_parts(occasion)[1] == agreement.expires_on.isoformat()
     )
+
+
+def expiring_current(agreement: Agreement, occasion: str, now: dt.datetime) -> bool:
+    return _expiring_stands(agreement, occasion)
+
+
+def expiring_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    return stale_subjects(pending, Agreement.objects.only("pk", "status", "expires_on"), _expiring_stands)
 
 
 def expiring_context(agreement: Agreement, occasion: str) -> dict:
@@ -153,5 +223,6 @@ register(
         collect=expiring_collect,
         still_current=expiring_current,
         context=expiring_context,
+        stale=expiring_stale,
     )
 )

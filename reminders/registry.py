@@ -2,22 +2,30 @@
 
 A rule answers two questions: which reminders are due by ``now`` (``collect``),
 and whether one already recorded still stands (``still_current``): an event
-that moved or was cancelled, an obligation done, a deadline changed.
+that moved or was cancelled, an obligation done, a deadline changed. The sweep
+asks the second question of every pending reminder at once (``stale``), so a
+rule that offers it costs a few queries however many reminders wait.
+
+``collect`` looks up the recipients of all its due items together (``deputies_by_zone``,
+``institution_users_by_institution``, ``secretariat_ids``) and loads with each subject what
+``context`` reads, so recording costs the same few queries for five due items or five thousand.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from reminders.models import RuleSetting
+from reminders.models import Notification, RuleSetting
 from zones_portal.models import Membership, User
 
 
@@ -39,6 +47,12 @@ class Rule:
     collect: Callable[[dt.datetime, list[int], dt.datetime], Iterable[Due]]
     still_current: Callable[[Model, str, dt.datetime], bool]
     context: Callable[[Model, str], dict[str, Any]] = field(default=lambda subject, occasion: {})
+    # The pending reminders (a queryset of this rule's) that no longer stand: ids or a queryset. Without it
+    # the sweep asks ``still_current`` of each one in turn.
+    stale: Callable[[QuerySet[Notification], dt.datetime], Iterable[int]] | None = None
+    # What the notification's title says, without the rest of the context (dates, links) the mail needs:
+    # the sweep words thousands of titles. Without it, the context's headline.
+    headline: Callable[[Model, str], str | Promise] | None = None
 
     @property
     def default_offsets(self) -> list[int]:
@@ -55,9 +69,15 @@ def register(rule: Rule) -> Rule:
     return rule
 
 
-def offsets_for(rule: Rule) -> list[int] | None:
-    """The secretariat's offsets where set, else the defaults; None when the rule is switched off."""
-    setting = RuleSetting.objects.filter(rule=rule.slug).first()
+_UNREAD = object()
+
+
+def offsets_for(rule: Rule, setting: RuleSetting | object | None = _UNREAD) -> list[int] | None:
+    """The secretariat's offsets where set, else the defaults; None when the rule is switched off.
+
+    The sweep reads every rule's setting in one query and passes it as ``setting``."""
+    if setting is _UNREAD:
+        setting = RuleSetting.objects.filter(rule=rule.slug).first()
     if setting is None:
         return rule.default_offsets
     if not setting.enabled:
@@ -69,24 +89,42 @@ def days(offset: int) -> dt.timedelta:
     return dt.timedelta(days=offset)
 
 
+# What one sweep reads once and every rule shares (the secretariat, the week's digest figures).
+
+_SWEEP_MEMO: ContextVar[dict | None] = ContextVar("reminder_sweep_memo", default=None)
+
+
+@contextlib.contextmanager
+def one_sweep() -> Iterator[None]:
+    """Within this block, ``per_sweep`` answers each question once."""
+    token = _SWEEP_MEMO.set({})
+    try:
+        yield
+    finally:
+        _SWEEP_MEMO.reset(token)
+
+
+def per_sweep(key: object, compute: Callable[[], Any]) -> Any:
+    """``compute()``, remembered under ``key`` until the sweep ends; outside a sweep, asked afresh."""
+    memo = _SWEEP_MEMO.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 # Who is told: the few groups the catalogue names, read once per sweep from memberships.
 
 
 def secretariat_ids() -> tuple[int, ...]:
-    return tuple(
-        Membership.objects.filter(role=Membership.Role.SECRETARIAT, user__is_active=True).values_list(
-            "user_id", flat=True
-        )
-    )
-
-
-def deputy_ids(zone_ids: Iterable[int]) -> tuple[int, ...]:
-    return tuple(
-        Membership.objects.filter(
-            role=Membership.Role.DEPUTY, zone_id__in=list(zone_ids), user__is_active=True
-        )
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
+    return per_sweep(
+        "secretariat",
+        lambda: tuple(
+            Membership.objects.filter(role=Membership.Role.SECRETARIAT, user__is_active=True)
+            .order_by("user_id")
+            .values_list("user_id", flat=True)
+        ),
     )
 
 
@@ -104,12 +142,23 @@ def deputies_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
     return {zone_id: tuple(users) for zone_id, users in found.items()}
 
 
-def institution_user_ids(institution_ids: Iterable[int]) -> tuple[int, ...]:
-    return tuple(
+def institution_users_by_institution(institution_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each institution's active people, in one query for many institutions."""
+    found: dict[int, list[int]] = {}
+    for institution_id, user_id in (
         Membership.objects.filter(
             role=Membership.Role.INSTITUTION, institution_id__in=list(institution_ids), user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+        )
+        .order_by("user_id")
+        .values_list("institution_id", "user_id")
+    ):
+        found.setdefault(institution_id, []).append(user_id)
+    return {institution_id: tuple(users) for institution_id, users in found.items()}
+
+
+def gather(*groups: Iterable[int]) -> tuple[int, ...]:
+    """The people of several groups, each once, in a stable order."""
+    return tuple(dict.fromkeys(user_id for group in groups for user_id in group))
 
 
 def users(ids: Iterable[int]) -> list[User]:
@@ -130,3 +179,23 @@ def occasion_parts(occasion: str) -> tuple[str, str]:
     """("before-7d", "20261210T1000") from "before-7d:20261210T1000"."""
     head, _sep, tail = occasion.partition(":")
     return head, tail
+
+
+def stale_subjects(
+    pending: QuerySet[Notification],
+    subjects: QuerySet,
+    stands: Callable[[Any, str], bool],
+) -> list[int]:
+    """The pending reminders whose subject is gone or no longer ``stands`` for their occasion.
+
+    One query for the reminders, one for their subjects (``subjects`` loads, annotated, all that
+    ``stands`` reads, so it asks nothing more): a batched ``still_current``."""
+    rows = list(pending.values_list("pk", "object_id", "occasion"))
+    if not rows:
+        return []
+    found = subjects.in_bulk({object_id for _pk, object_id, _occasion in rows})
+    return [
+        pk
+        for pk, object_id, occasion in rows
+        if object_id not in found or not stands(found[object_id], occasion)
+    ]

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
-from reminders.models import DeliveryAttempt, Notification
-from reminders.registry import RULES, Rule, offsets_for
+from reminders.models import DeliveryAttempt, Notification, RuleSetting
+from reminders.registry import RULES, Rule, offsets_for, one_sweep
 from zones_portal.health import record_heartbeat
 from zones_portal.mail import render_mail, send_templated_mail
 from zones_portal.models import User
@@ -43,91 +44,234 @@ class SweepReport:
     queued: list[int] = field(default_factory=list)
     reset: int = 0
     error: str = ""
+    # Rules whose recording or cancelling raised, by slug, with the error: the other rules went on.
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def _title(rule: Rule, subject: object, occasion: str, language: str) -> str:
     with translation.override(language):
+        if rule.headline is not None:
+            return str(rule.headline(subject, occasion))[:300]
         return str(rule.context(subject, occasion).get("headline", rule.title))[:300]
 
 
-def record_due(now: dt.datetime, only: list[str] | None = None, dry_run: bool = False) -> SweepReport:
-    """Records each due reminder once; those whose moment passed beyond the catch-up window as missed."""
-    report = SweepReport()
-    stamp = timezone.now()
+def _chosen(only: list[str] | None) -> list[Rule]:
+    return [rule for rule in RULES.values() if not only or rule.slug in only]
+
+
+def _rule_settings() -> dict[str, RuleSetting]:
+    return {setting.rule: setting for setting in RuleSetting.objects.all()}
+
+
+def _notification_maker() -> Callable[..., Notification]:
+    """Builds unsaved notifications through the model's positional path, the one Django uses to load
+    rows: keyword arguments cost several times more, and a sweep may build tens of thousands."""
+    fields = Notification._meta.concrete_fields
+    defaults = {field.attname: field.get_default() for field in fields}
+    names = [field.attname for field in fields]
+
+    def make(**values: object) -> Notification:
+        return Notification(*[values.get(name, defaults[name]) for name in names])
+
+    return make
+
+
+def _record_rule(
+    rule: Rule, offsets: list[int], now: dt.datetime, dry_run: bool
+) -> tuple[list[Notification], list[Notification]]:
+    """One rule's due reminders, recorded once: (created, missed). A bounded number of queries, however
+    many items are due: the rule's collect batches its own lookups; here one query for what is already
+    recorded, one for the recipients, one insert (batched by the database driver) and one to read back."""
     catch_up_from = now - settings.REMINDER_CATCH_UP
     horizon = now - settings.REMINDER_LOOKBACK
-    for rule in RULES.values():
-        if only and rule.slug not in only:
-            continue
-        offsets = offsets_for(rule)
-        if offsets is None:
-            continue
-        dues = [due for due in rule.collect(now, offsets, horizon) if due.due_at <= now]
-        if not dues:
-            continue
-        people = {
-            pk: (language, email)
-            for pk, language, email in User.objects.filter(
-                pk__in={uid for due in dues for uid in due.recipients}
-            ).values_list("pk", "language", "email")
-        }
-        rows = []
-        for due in dues:
-            content_type = ContentType.objects.get_for_model(due.subject)
-            status = Status.PENDING if due.due_at >= catch_up_from else Status.MISSED
-            for recipient_id in dict.fromkeys(due.recipients):
-                if recipient_id not in people:
-                    continue
-                language, email = people[recipient_id]
-                rows.append(
-                    Notification(
-                        rule=rule.slug,
-                        content_type=content_type,
-                        object_id=due.subject.pk,
-                        recipient_id=recipient_id,
-                        occasion=due.occasion,
-                        due_at=due.due_at,
-                        status=status,
-                        title=_title(rule, due.subject, due.occasion, language),
-                        channel=Notification.Channel.EMAIL if email else Notification.Channel.DASHBOARD,
-                        created_at=stamp,
-                    )
+    dues = [due for due in rule.collect(now, offsets, horizon) if due.due_at <= now]
+    if not dues:
+        return [], []
+    # (subject's type, subject's id) of each due item, in order: a Due is not hashed (its subject would be).
+    keys = [(ContentType.objects.get_for_model(due.subject), due.subject.pk) for due in dues]
+    # What earlier sweeps recorded is skipped before its title is worded (the database would refuse it).
+    recorded = set(
+        Notification.objects.filter(
+            rule=rule.slug,
+            content_type__in={content_type.pk for content_type, _pk in keys},
+            object_id__in={object_id for _ct, object_id in keys},
+            occasion__in={due.occasion for due in dues},
+        ).values_list("content_type_id", "object_id", "recipient_id", "occasion")
+    )
+    wanted = [
+        (
+            due,
+            content_type,
+            object_id,
+            [
+                uid
+                for uid in dict.fromkeys(due.recipients)
+                if (content_type.pk, object_id, uid, due.occasion) not in recorded
+            ],
+        )
+        for due, (content_type, object_id) in zip(dues, keys, strict=True)
+    ]
+    people = {
+        pk: (language, email)
+        for pk, language, email in User.objects.filter(
+            pk__in={uid for *_due, recipients in wanted for uid in recipients}
+        ).values_list("pk", "language", "email")
+    }
+    stamp = timezone.now()
+    new_notification = _notification_maker()
+    rows = []
+    for due, content_type, object_id, recipients in wanted:
+        status = Status.PENDING if due.due_at >= catch_up_from else Status.MISSED
+        titles: dict[str, str] = {}  # worded once per language, not once per recipient
+        for recipient_id in recipients:
+            if recipient_id not in people:
+                continue
+            language, email = people[recipient_id]
+            if language not in titles:
+                titles[language] = _title(rule, due.subject, due.occasion, language)
+            rows.append(
+                new_notification(
+                    rule=rule.slug,
+                    content_type_id=content_type.pk,
+                    object_id=object_id,
+                    recipient_id=recipient_id,
+                    occasion=due.occasion,
+                    due_at=due.due_at,
+                    status=status,
+                    title=titles[language],
+                    channel=Notification.Channel.EMAIL if email else Notification.Channel.DASHBOARD,
+                    created_at=stamp,
                 )
-        if dry_run:
-            existing = {
-                (n.content_type_id, n.object_id, n.recipient_id, n.occasion)
-                for n in Notification.objects.filter(
-                    rule=rule.slug, object_id__in={r.object_id for r in rows}
-                )
-            }
-            fresh = [
-                r
-                for r in rows
-                if (r.content_type_id, r.object_id, r.recipient_id, r.occasion) not in existing
-            ]
-            report.created += [r for r in fresh if r.status == Status.PENDING]
-            report.missed += [r for r in fresh if r.status == Status.MISSED]
-            continue
+            )
+    if not rows:
+        return [], []
+    if dry_run:
+        fresh = rows
+    else:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    if not dry_run:
-        mine = Notification.objects.filter(created_at=stamp).select_related("recipient")
-        report.created = [n for n in mine if n.status == Status.PENDING]
-        report.missed = [n for n in mine if n.status == Status.MISSED]
+        # What this sweep inserted (not what a concurrent one did), found through the unique index; the
+        # rows in hand take their ids rather than being loaded again.
+        inserted = {
+            (content_type_id, object_id, recipient_id, occasion): pk
+            for pk, content_type_id, object_id, recipient_id, occasion in Notification.objects.filter(
+                rule=rule.slug,
+                content_type__in={row.content_type_id for row in rows},
+                object_id__in={row.object_id for row in rows},
+                created_at=stamp,
+            ).values_list("pk", "content_type_id", "object_id", "recipient_id", "occasion")
+        }
+        fresh = []
+        for row in rows:
+            pk = inserted.get((row.content_type_id, row.object_id, row.recipient_id, row.occasion))
+            if pk is not None:
+                row.pk = pk
+                row._state.adding = False
+                row._state.db = Notification.objects.db
+                fresh.append(row)
+    return (
+        [n for n in fresh if n.status == Status.PENDING],
+        [n for n in fresh if n.status == Status.MISSED],
+    )
+
+
+def _cancel_rule(rule: Rule, now: dt.datetime) -> int:
+    """Cancels the rule's pending reminders that no longer stand, in a few set-based queries."""
+    pending = Notification.objects.filter(status=Status.PENDING, rule=rule.slug)
+    if rule.stale is not None:
+        stale = rule.stale(pending, now)
+        if isinstance(stale, QuerySet):
+            return Notification.objects.filter(pk__in=stale.values("pk"), status=Status.PENDING).update(
+                status=Status.CANCELLED
+            )
+        return _cancel_ids(list(stale))
+    # A rule without a batched check: each pending reminder asked in turn.
+    ids = [
+        notification.pk
+        for notification in pending.select_related("content_type").iterator()
+        if notification.subject is None
+        or not rule.still_current(notification.subject, notification.occasion, now)
+    ]
+    return _cancel_ids(ids)
+
+
+CANCEL_CHUNK = 5_000  # ids per UPDATE: well within every database's limit on parameters
+
+
+def _cancel_ids(ids: list[int]) -> int:
+    return sum(
+        Notification.objects.filter(pk__in=ids[first : first + CANCEL_CHUNK], status=Status.PENDING).update(
+            status=Status.CANCELLED
+        )
+        for first in range(0, len(ids), CANCEL_CHUNK)
+    )
+
+
+def _cancel_unknown() -> int:
+    """Pending reminders of a rule that no longer exists."""
+    return (
+        Notification.objects.filter(status=Status.PENDING)
+        .exclude(rule__in=list(RULES))
+        .update(status=Status.CANCELLED)
+    )
+
+
+def _guarded(report: SweepReport, rule: Rule, work: Callable[[], None]) -> None:
+    """Runs one rule's share of the sweep in its own transaction; a failure is logged and reported, and
+    loses nothing of the other rules."""
+    try:
+        with transaction.atomic():
+            work()
+    except Exception as error:
+        logger.exception("Reminder rule %s failed; the other rules went on.", rule.slug)
+        report.failed[rule.slug] = f"{error.__class__.__name__}: {error}"
+
+
+def _record_into(
+    report: SweepReport, rule: Rule, now: dt.datetime, dry_run: bool, setting: RuleSetting | None
+) -> None:
+    offsets = offsets_for(rule, setting)
+    if offsets is None:
+        return
+    created, missed = _record_rule(rule, offsets, now, dry_run)
+    report.created += created
+    report.missed += missed
+
+
+def record_due(now: dt.datetime, only: list[str] | None = None, dry_run: bool = False) -> SweepReport:
+    """Records each due reminder once; those whose moment passed beyond the catch-up window as missed.
+    Each rule in its own transaction."""
+    report = SweepReport()
+    rule_settings = _rule_settings()
+    with one_sweep():
+        for rule in _chosen(only):
+            outcome = SweepReport()
+            _guarded(
+                report,
+                rule,
+                lambda rule=rule, outcome=outcome: _record_into(
+                    outcome, rule, now, dry_run, rule_settings.get(rule.slug)
+                ),
+            )
+            if rule.slug not in report.failed:  # a failed rule's rows were rolled back
+                report.created += outcome.created
+                report.missed += outcome.missed
     return report
 
 
 def cancel_stale(now: dt.datetime) -> int:
-    """Pending reminders whose reason has gone (a moved date, a cancelled event, a task done) are cancelled."""
-    cancelled = 0
-    pending = Notification.objects.filter(status=Status.PENDING).select_related("content_type")
-    for notification in pending.iterator():
-        rule = RULES.get(notification.rule)
-        subject = notification.subject
-        if rule is None or subject is None or not rule.still_current(subject, notification.occasion, now):
-            cancelled += Notification.objects.filter(pk=notification.pk, status=Status.PENDING).update(
-                status=Status.CANCELLED
-            )
-    return cancelled
+    """Pending reminders whose reason has gone (a moved date, a cancelled event, a task done) are cancelled:
+    a few queries per rule, each rule in its own transaction."""
+    report = SweepReport()
+    with one_sweep():
+        for rule in RULES.values():
+            outcome = SweepReport()
+
+            def work(rule: Rule = rule, outcome: SweepReport = outcome) -> None:
+                outcome.cancelled = _cancel_rule(rule, now)
+
+            _guarded(report, rule, work)
+            report.cancelled += outcome.cancelled
+    return report.cancelled + _cancel_unknown()
 
 
 def reset_stuck(now: dt.datetime) -> int:
@@ -144,36 +288,63 @@ def queue_pending(now: dt.datetime) -> list[int]:
 
     not_recently_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - REQUEUE_AFTER)
     waiting = Notification.objects.filter(not_recently_queued, status=Status.PENDING, due_at__lte=now)
-    queued = []
-    for notification_id in waiting.order_by("due_at").values_list("pk", flat=True):
-        try:
-            deliver_notification.apply_async((notification_id,), retry=False)
-        except Exception as error:
-            raise BrokerUnavailableError(
-                f"Could not queue reminders ({error.__class__.__name__}: {error}); "
-                f"{len(queued)} queued, the rest stay pending for the next sweep."
-            ) from error
-        Notification.objects.filter(pk=notification_id).update(queued_at=timezone.now())
-        queued.append(notification_id)
+    queued: list[int] = []
+    try:
+        for notification_id in waiting.order_by("due_at").values_list("pk", flat=True):
+            try:
+                deliver_notification.apply_async((notification_id,), retry=False)
+            except Exception as error:
+                raise BrokerUnavailableError(
+                    f"Could not queue reminders ({error.__class__.__name__}: {error}); "
+                    f"{len(queued)} queued, the rest stay pending for the next sweep."
+                ) from error
+            queued.append(notification_id)
+    finally:
+        # What went to the broker is marked in a few updates, not one per reminder. Should the process
+        # die before this, the rows are queued again next time; delivery's claim sends each once.
+        for first in range(0, len(queued), CANCEL_CHUNK):
+            Notification.objects.filter(pk__in=queued[first : first + CANCEL_CHUNK]).update(
+                queued_at=timezone.now()
+            )
     return queued
 
 
 def sweep(
     now: dt.datetime | None = None, *, only: list[str] | None = None, dry_run: bool = False
 ) -> SweepReport:
+    """Each rule records what is due and cancels what no longer stands in its own transaction, so a
+    rule that fails loses nothing of the others (``report.failed`` names it); then delivery is queued."""
     now = now or timezone.now()
-    with transaction.atomic():
-        report = record_due(now, only=only, dry_run=dry_run)
+    report = SweepReport()
+    rule_settings = _rule_settings()
+    with one_sweep():
+        for rule in RULES.values():
+            chosen = not only or rule.slug in only
+            if dry_run and not chosen:
+                continue
+            outcome = SweepReport()
+
+            def work(rule: Rule = rule, outcome: SweepReport = outcome, chosen: bool = chosen) -> None:
+                if chosen:
+                    _record_into(outcome, rule, now, dry_run, rule_settings.get(rule.slug))
+                if not dry_run:  # every rule's stale reminders, as before, whichever rules record
+                    outcome.cancelled += _cancel_rule(rule, now)
+
+            _guarded(report, rule, work)
+            if rule.slug not in report.failed:
+                report.created += outcome.created
+                report.missed += outcome.missed
+                report.cancelled += outcome.cancelled
     if dry_run:
         return report
-    report.cancelled = cancel_stale(now)
+    report.cancelled += _cancel_unknown()
     report.reset = reset_stuck(now)
     try:
         report.queued = queue_pending(now)
     except BrokerUnavailableError as error:
         logger.error("%s", error)
         report.error = str(error)
-    # The sweep completed even when queueing failed: what waits stays pending for the next one.
+    # The sweep completed even when queueing failed (or a rule did): what waits stays pending for the next.
     record_heartbeat("reminders.sweep")
     return report
 

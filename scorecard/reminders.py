@@ -9,12 +9,13 @@ import datetime as dt
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from reminders.models import Notification
 from reminders.registry import (
     Due,
     Rule,
@@ -22,8 +23,10 @@ from reminders.registry import (
     deputies_by_zone,
     morning,
     occasion_parts,
+    per_sweep,
     register,
     secretariat_ids,
+    stale_subjects,
 )
 from scorecard.activity import last_activity
 from zones_portal.dates import format_date
@@ -50,9 +53,18 @@ def quiet_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) ->
         )
 
 
-def quiet_current(zone: Zone, occasion: str, now: dt.datetime) -> bool:
-    since = last_activity([zone.pk]).get(zone.pk)
+def _quiet_stands(since: dt.datetime | None, occasion: str) -> bool:
     return since is not None and occasion_parts(occasion)[1] == timezone.localtime(since).date().isoformat()
+
+
+def quiet_current(zone: Zone, occasion: str, now: dt.datetime) -> bool:
+    return _quiet_stands(last_activity([zone.pk]).get(zone.pk), occasion)
+
+
+def quiet_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    rows = list(pending.values_list("pk", "object_id", "occasion"))
+    seen = last_activity({object_id for _pk, object_id, _occasion in rows}) if rows else {}
+    return [pk for pk, zone_id, occasion in rows if not _quiet_stands(seen.get(zone_id), occasion)]
 
 
 def quiet_context(zone: Zone, occasion: str) -> dict:
@@ -75,6 +87,7 @@ register(
         collect=quiet_collect,
         still_current=quiet_current,
         context=quiet_context,
+        stale=quiet_stale,
     )
 )
 
@@ -99,15 +112,38 @@ def digest_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -
         yield Due(membership.user, f"week:{opening.date().isoformat()}", opening, (membership.user_id,))
 
 
-def digest_current(user: User, occasion: str, now: dt.datetime) -> bool:
+def _digest_stands(user: User, occasion: str) -> bool:
     return user.is_active and user.wants_digest
+
+
+def digest_current(user: User, occasion: str, now: dt.datetime) -> bool:
+    return _digest_stands(user, occasion)
+
+
+def digest_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    return stale_subjects(pending, User.objects.only("pk", "is_active", "wants_digest"), _digest_stands)
 
 
 def digest_context(user: User, occasion: str) -> dict:
     opening = morning(dt.date.fromisoformat(occasion_parts(occasion)[1]))
+    # The same figures for every reader of one week: counted once per sweep, worded per reader.
+    zones = per_sweep(("digest", opening), lambda: list(_week_in_zones(opening)))
+    lines = [
+        _("%(zone)s: %(proposed)s proposed, %(held)s held, %(upcoming)s in the coming week")
+        % {"zone": zone.name, "proposed": zone.proposed, "held": zone.held, "upcoming": zone.upcoming}
+        for zone in zones
+    ]
+    return {
+        "headline": _("The week in the zones, to %(day)s") % {"day": format_date(opening)},
+        "details": lines,
+        "path": reverse("home"),
+    }
+
+
+def _week_in_zones(opening: dt.datetime) -> QuerySet[Zone]:
     week_ago = opening - dt.timedelta(days=7)
     in_week = Q(hosted_events__created_at__gte=week_ago, hosted_events__created_at__lt=opening)
-    zones = Zone.objects.filter(is_active=True).annotate(
+    return Zone.objects.filter(is_active=True).annotate(
         proposed=Count("hosted_events", filter=in_week),
         held=Count(
             "hosted_events",
@@ -126,16 +162,6 @@ def digest_context(user: User, occasion: str) -> dict:
             ),
         ),
     )
-    lines = [
-        _("%(zone)s: %(proposed)s proposed, %(held)s held, %(upcoming)s in the coming week")
-        % {"zone": zone.name, "proposed": zone.proposed, "held": zone.held, "upcoming": zone.upcoming}
-        for zone in zones
-    ]
-    return {
-        "headline": _("The week in the zones, to %(day)s") % {"day": format_date(opening)},
-        "details": lines,
-        "path": reverse("home"),
-    }
 
 
 register(
@@ -146,5 +172,6 @@ register(
         collect=digest_collect,
         still_current=digest_current,
         context=digest_context,
+        stale=digest_stale,
     )
 )

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import reduce
+from operator import or_
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from reminders.registry import Due, Rule, days, deputy_ids, moment_key, occasion_parts, register
+from reminders.models import Notification
+from reminders.registry import (
+    Due,
+    Rule,
+    days,
+    deputies_by_zone,
+    moment_key,
+    occasion_parts,
+    per_sweep,
+    register,
+    stale_subjects,
+)
 from talent.models import Application, Assignment, JuryMember, TalentCall
 from zones_portal.dates import format_date
 from zones_portal.models import Zone
@@ -18,31 +32,49 @@ from zones_portal.models import Zone
 
 
 def closing_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
+    if not offsets:
+        return
+    windows = [
+        Q(closes_at__gt=max(now, horizon + days(o)), closes_at__lte=now + days(o)) for o in set(offsets)
+    ]
+    calls = list(
+        TalentCall.objects.filter(
+            reduce(or_, windows), status=TalentCall.Status.PUBLISHED, opens_at__lte=now
+        ).prefetch_related(Prefetch("eligible_zones", queryset=Zone.objects.only("pk")))
+    )
+    zones = {call.pk: [z.pk for z in call.eligible_zones.all()] for call in calls}
+    if not all(zones.values()):  # a call open to every zone: read the active zones once
+        every_zone = per_sweep(
+            "active_zones", lambda: list(Zone.objects.filter(is_active=True).values_list("pk", flat=True))
+        )
+        zones = {pk: listed or every_zone for pk, listed in zones.items()}
+    deputies = deputies_by_zone({zone_id for listed in zones.values() for zone_id in listed})
     for offset in offsets:
-        calls = TalentCall.objects.filter(
-            status=TalentCall.Status.PUBLISHED,
-            opens_at__lte=now,
-            closes_at__gt=max(now, horizon + days(offset)),
-            closes_at__lte=now + days(offset),
-        ).prefetch_related("eligible_zones")
         for call in calls:
-            zones = [z.pk for z in call.eligible_zones.all()] or list(
-                Zone.objects.filter(is_active=True).values_list("pk", flat=True)
-            )
-            yield Due(
-                call,
-                f"before-{offset}d:{moment_key(call.closes_at)}",
-                call.closes_at - days(offset),
-                deputy_ids(zones),
-            )
+            if max(now, horizon + days(offset)) < call.closes_at <= now + days(offset):
+                yield Due(
+                    call,
+                    f"before-{offset}d:{moment_key(call.closes_at)}",
+                    call.closes_at - days(offset),
+                    tuple(sorted({uid for z in zones[call.pk] for uid in deputies.get(z, ())})),
+                )
 
 
-def closing_current(call: TalentCall, occasion: str, now: dt.datetime) -> bool:
+def _closing_stands(call: TalentCall, occasion: str, now: dt.datetime) -> bool:
     return (
         call.status == TalentCall.Status.PUBLISHED
         and call.closes_at > now
         and occasion_parts(occasion)[1] == moment_key(call.closes_at)
     )
+
+
+def closing_current(call: TalentCall, occasion: str, now: dt.datetime) -> bool:
+    return _closing_stands(call, occasion, now)
+
+
+def closing_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    calls = TalentCall.objects.only("pk", "status", "closes_at")
+    return stale_subjects(pending, calls, lambda call, occasion: _closing_stands(call, occasion, now))
 
 
 def closing_context(call: TalentCall, occasion: str) -> dict:
@@ -62,6 +94,7 @@ register(
         collect=closing_collect,
         still_current=closing_current,
         context=closing_context,
+        stale=closing_stale,
     )
 )
 
@@ -78,35 +111,58 @@ def _unscored(juror_id: int, call_id: int):
     ).exclude(application__status=Application.Status.WITHDRAWN)
 
 
+def _unscored_of_seat() -> QuerySet[Assignment]:
+    """A seat's unscored applications, as a subquery on the seat (``OuterRef``)."""
+    return _unscored(OuterRef("user_id"), OuterRef("call_id"))
+
+
+def _seats() -> QuerySet[JuryMember]:
+    """Seats with what the rule reads: the call, and how many applications wait (one query for all)."""
+    waiting = Subquery(
+        _unscored_of_seat().order_by().values("juror_id").annotate(n=Count("pk")).values("n"),
+        output_field=IntegerField(),
+    )
+    return JuryMember.objects.select_related("call").annotate(unscored=Coalesce(waiting, 0))
+
+
 def review_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
     first, every = [*offsets, 3, 3][:2]
-    waiting = Exists(
-        Assignment.objects.filter(
-            juror_id=OuterRef("user_id"),
-            application__call_id=OuterRef("call_id"),
-            scored_at__isnull=True,
-            conflict_declared_at__isnull=True,
-        ).exclude(application__status=Application.Status.WITHDRAWN)
+    seats = _seats().filter(
+        Exists(_unscored_of_seat()),
+        call__status=TalentCall.Status.PUBLISHED,
+        call__closes_at__lte=now - days(first),
     )
-    seats = JuryMember.objects.filter(
-        waiting, call__status=TalentCall.Status.PUBLISHED, call__closes_at__lte=now - days(first)
-    ).select_related("call")
     for seat in seats:
         period = int((now - seat.call.closes_at - days(first)) / days(every))
         due_at = seat.call.closes_at + days(first) + days(period * every)
         yield Due(seat, f"round-{period}:{moment_key(seat.call.closes_at)}", due_at, (seat.user_id,))
 
 
-def review_current(seat: JuryMember, occasion: str, now: dt.datetime) -> bool:
+def _review_stands(seat: JuryMember, occasion: str, *, waiting: bool) -> bool:
     return (
         seat.call.status == TalentCall.Status.PUBLISHED
         and occasion_parts(occasion)[1] == moment_key(seat.call.closes_at)
-        and _unscored(seat.user_id, seat.call_id).exists()
+        and waiting
+    )
+
+
+def review_current(seat: JuryMember, occasion: str, now: dt.datetime) -> bool:
+    return _review_stands(seat, occasion, waiting=_unscored(seat.user_id, seat.call_id).exists())
+
+
+def review_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
+    return stale_subjects(
+        pending,
+        _seats(),
+        lambda seat, occasion: _review_stands(seat, occasion, waiting=seat.unscored > 0),
     )
 
 
 def review_context(seat: JuryMember, occasion: str) -> dict:
-    count = _unscored(seat.user_id, seat.call_id).count()
+    # The sweep's seats carry their count; delivery loads the seat afresh and counts.
+    count = getattr(seat, "unscored", None)
+    if count is None:
+        count = _unscored(seat.user_id, seat.call_id).count()
     return {
         "headline": _("%(count)s applications to “%(title)s” wait for your scores")
         % {"count": count, "title": seat.call.title},
@@ -125,5 +181,6 @@ register(
         collect=review_collect,
         still_current=review_current,
         context=review_context,
+        stale=review_stale,
     )
 )

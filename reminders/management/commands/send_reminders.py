@@ -50,5 +50,9 @@ class Command(BaseCommand):
                 f"{len(report.created)} new, {len(report.missed)} missed, {report.cancelled} cancelled, "
                 f"{len(report.queued)} queued for delivery."
             )
+        for slug, error in report.failed.items():
+            self.stderr.write(f"rule {slug} failed, the others went on: {error}")
         if report.error:
             raise CommandError(report.error)
+        if report.failed:
+            raise CommandError(f"Reminder rules failed: {', '.join(sorted(report.failed))}.")
