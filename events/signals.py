@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from events.models import Event, EventCategory, Participation
@@ -16,7 +17,10 @@ SHOWN = (Event, Participation, EventCategory, Zone, Institution)
 
 
 def _changed(**kwargs: Any) -> None:
+    # Now, and again once the transaction commits: an answer built in between, from the data as it was
+    # before the commit, is cached under the first bump's value and so is never served after the second.
     bump(EVENTS)
+    transaction.on_commit(lambda: bump(EVENTS))
 
 
 def connect() -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import feed_views, views
 
 app_name = "events"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     path("new/", views.event_create, name="create"),
     path("calendar/", views.calendar, name="calendar"),
-    path("calendar.ics", views.feed_all, name="feed"),
-    path("calendar/<slug:slug>.ics", views.feed_zone, name="zone-feed"),
+    path("calendar.ics", feed_views.feed_all, name="feed"),
+    path("calendar/<slug:slug>.ics", feed_views.feed_zone, name="zone-feed"),
     path("<int:pk>/", views.event_detail, name="detail"),
     path("<int:pk>/edit/", views.event_edit, name="edit"),
     path("<int:pk>/submit/", views.event_submit, name="submit"),
