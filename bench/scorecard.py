@@ -5,8 +5,17 @@
 
 It migrates, loads 100,000 events (with their status history, invitations and reports), 5,000
 agreements with 20,000 obligations and 50,000 applications the first time (a few minutes), then
-times the overview (seven zones, five years as one span) and one zone's trend (sixty months),
-each several times, and prints the median and the query count.
+times the counting itself (``measures.compute``, uncached): the overview (seven zones, five years as
+one span) and one zone's trend (sixty months), each several times, and prints the median and the
+query count. Then it times the two pages as a signed-in secretariat officer through Django's test
+client, in this process: cold (the cached counts just marked out of date, as after any change) and
+warm (read from the cache), and prints the warm pages per second of one process.
+
+Time the pages as production serves them, with Redis and the cached template loader:
+
+    DEBUG=0 SECRET_KEY=bench ALLOWED_HOSTS=localhost LOG_LEVEL=WARNING MEDIA_ROOT=/tmp/bench-media \
+    CACHE_URL=redis://127.0.0.1:6379/1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zones_portal_bench .venv/bin/python bench/scorecard.py
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,9 +36,11 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 EVENTS, AGREEMENTS, APPLICATIONS = 100_000, 5_000, 50_000
@@ -175,17 +187,48 @@ def load() -> None:
     call_command("shell", command="from django.db import connection; connection.cursor().execute('ANALYZE')")
 
 
-def timed(label: str, work: object, runs: int = 5) -> None:
+def timed(
+    label: str, work: Callable[[], object], runs: int = 5, before: Callable[[], object] = lambda: None
+) -> float:
+    """The median of ``runs`` timings of ``work`` (``before`` runs first each time, untimed), printed."""
     seconds = []
     for _ in range(runs):
+        before()
         reset_queries()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             work()
             seconds.append(time.perf_counter() - started)
+    median = statistics.median(seconds)
     print(
-        f"{label}: median {statistics.median(seconds) * 1000:.0f} ms over {runs} runs ({len(queries)} queries)"
+        f"{label}: median {median * 1000:.1f} ms over {runs} runs ({len(queries)} queries)"
+        f"{f'; {1 / median:.0f} a second' if median < 0.1 else ''}"
     )
+    return median
+
+
+def pages(paths: dict[str, str]) -> None:
+    """Each page as the secretariat sees it: cold after a change, then warm from the cache."""
+    from django.test import Client
+
+    from scorecard import caching
+    from zones_portal.models import Membership, User
+
+    officer, created = User.objects.get_or_create(username="bench-secretariat", defaults={"is_staff": True})
+    if created:
+        Membership.objects.create(user=officer, role=Membership.Role.SECRETARIAT)
+    client = Client(SERVER_NAME="localhost")  # in ALLOWED_HOSTS; "testserver" is only for the test runner
+    client.force_login(officer)
+    for label, path in paths.items():
+
+        def page(path: str = path) -> None:
+            response = client.get(path, secure=True)  # secure: no redirect to HTTPS when DEBUG is off
+            assert response.status_code == 200, response.status_code  # noqa: S101 - a benchmark of errors is no benchmark
+
+        page()  # the session and the templates, once
+        timed(f"{label} page, cold", page, before=caching.bump)
+        page()
+        timed(f"{label} page, warm", page, runs=300)
 
 
 def main() -> None:
@@ -210,6 +253,13 @@ def main() -> None:
     timed("overview, seven zones, five years", lambda: measures.compute([five_years]))
     timed("one zone, sixty months", lambda: measures.compute(months, zones=[kish]))
     timed("seven zones, sixty months", lambda: measures.compute(months))
+    print(f"cache: {settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}; DEBUG {settings.DEBUG}")
+    pages(
+        {
+            "overview, five years": reverse("scorecard:overview") + "?period=five-years",
+            "Kish, sixty months": reverse("scorecard:zone", args=[kish.slug]) + "?period=five-years",
+        }
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,10 @@
 Each measure is one grouped query over all zones and all periods at once (the
 periods become a CASE expression over the measure's date), so the number of
 queries is the same for one month or sixty, for seven zones or seventy.
+
+The pages read them through the cache (``scorecard.caching``): a new measure that reads a model not yet
+in ``caching.COUNTED`` adds it there, or its changes would show only when the cached counts expire; a
+change to what ``Tally`` holds raises ``caching.SCHEMA``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Obligation, Party
 from events.models import Event, EventReport, Participation, StatusChange
-from scorecard.activity import last_activity, quiet_days
+from scorecard.activity import last_activity_as_of, quiet_days
 from scorecard.db import Median, SecondsBetween
 from scorecard.periods import Period
 from talent.models import Application
@@ -117,32 +121,34 @@ def _grouped(
     return {(row["score_zone"], row["score_bucket"]): row for row in rows}
 
 
-def compute(
-    periods: Sequence[Period],
-    zones: Sequence[Zone] | None = None,
-    now: dt.datetime | None = None,
-    quiet_window: int | None = None,
-) -> list[Score]:
-    """Scores for each zone (rows) and each period (in order), zones in their usual order."""
-    now = now or timezone.now()
-    zones = list(zones) if zones is not None else list(Zone.objects.filter(is_active=True))
-    zone_ids = [zone.pk for zone in zones]
+@dataclass
+class Tally:
+    """What the database counted for some zones over some periods, before any of it is read against now.
+
+    Plain numbers and moments keyed by (zone id, index of the period): nothing in it depends on the
+    reader's language or on the moment it is read, so the cache can keep it (``scorecard.caching``).
+    """
+
+    measures: dict[str, dict[tuple[int, int], dict[str, Any]]]
+    last_seen: dict[tuple[int, int], dt.datetime]
+
+
+def tally(periods: Sequence[Period], zone_ids: Sequence[int]) -> Tally:
+    """Every measure for these zones and periods: one grouped query each (proposals and approvals share
+    one), and two for last activity."""
+    zone_ids = list(zone_ids)
     measures: dict[str, dict[tuple[int, int], dict[str, Any]]] = {}
 
-    moves = StatusChange.objects.filter(event__host_zone_id__in=zone_ids)
-    measures["proposed"] = _grouped(
-        moves.filter(to_status="submitted"),
+    # Proposals and approvals in one pass over the history (its join to the events is most of the cost).
+    measures["moves"] = _grouped(
+        StatusChange.objects.filter(
+            event__host_zone_id__in=zone_ids, to_status__in=[Event.Status.SUBMITTED, Event.Status.APPROVED]
+        ),
         "event__host_zone_id",
         "changed_at",
         periods,
-        n=Count("event", distinct=True),
-    )
-    measures["approved"] = _grouped(
-        moves.filter(to_status="approved"),
-        "event__host_zone_id",
-        "changed_at",
-        periods,
-        n=Count("event", distinct=True),
+        proposed=Count("event", distinct=True, filter=Q(to_status=Event.Status.SUBMITTED)),
+        approved=Count("event", distinct=True, filter=Q(to_status=Event.Status.APPROVED)),
     )
     # One report at most per event, so a join counts each held event once (cheaper than a subquery per row).
     measures["held"] = _grouped(
@@ -205,10 +211,21 @@ def compute(
     measures["applications"] = _grouped(
         Application.objects.filter(zone_id__in=zone_ids), "zone_id", "submitted_at", periods, n=Count("pk")
     )
-    last_seen = last_activity(zone_ids, before=periods[-1].end_at)
-    window = quiet_window or quiet_days()
+    # As of each period's end, so a month before a later activity still counts from the one before it.
+    last_seen = last_activity_as_of(zone_ids, [period.end_at for period in periods])
+    return Tally(measures=measures, last_seen=last_seen)
 
-    scores = []
+
+def scores(
+    counted: Tally,
+    periods: Sequence[Period],
+    zones: Sequence[Zone],
+    now: dt.datetime,
+    quiet_window: int,
+) -> list[Score]:
+    """The scores read from what was counted, as of ``now``: no queries."""
+    measures = counted.measures
+    result = []
     for zone in zones:
         for index, period in enumerate(periods):
             key = (zone.pk, index)
@@ -218,12 +235,12 @@ def compute(
 
             median = measures["invitations"].get(key, {}).get("median")
             as_of = min(now, period.end_at)
-            seen = last_seen.get(zone.pk)
+            seen = counted.last_seen.get(key)
             score = Score(
                 zone=zone,
                 period=period,
-                proposed=value("proposed"),
-                approved=value("approved"),
+                proposed=value("moves", "proposed"),
+                approved=value("moves", "approved"),
                 held=value("held"),
                 reported=value("reported"),
                 cross_hosted=value("cross_hosted"),
@@ -242,9 +259,22 @@ def compute(
                 score.future = True  # nothing has happened yet: no index, not a zero
                 score.index = None
             else:
-                _index(score, window)
-            scores.append(score)
-    return scores
+                _index(score, quiet_window)
+            result.append(score)
+    return result
+
+
+def compute(
+    periods: Sequence[Period],
+    zones: Sequence[Zone] | None = None,
+    now: dt.datetime | None = None,
+    quiet_window: int | None = None,
+) -> list[Score]:
+    """Scores for each zone (rows) and each period (in order), zones in their usual order; uncached."""
+    now = now or timezone.now()
+    zones = list(zones) if zones is not None else list(Zone.objects.filter(is_active=True))
+    counted = tally(periods, [zone.pk for zone in zones])
+    return scores(counted, periods, zones, now, quiet_window or quiet_days())
 
 
 def _index(score: Score, quiet_window: int | None = None) -> None:

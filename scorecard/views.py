@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from scorecard import charts, measures, periods, permissions
-from scorecard.activity import quiet_days
+from scorecard import caching, charts, periods, permissions
 from scorecard.measures import COMPONENT_LABELS, WEIGHTS, Score
 from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.exports import csv_download, xlsx_download
@@ -47,6 +49,9 @@ class SpanForm(forms.Form):
             if end - start > periods.MAX_SPAN:
                 raise forms.ValidationError(_("Choose a span of at most five years."))
         return data
+
+
+SPAN_PARAMETERS = ("period", "start", "end")
 
 
 def _period(request: HttpRequest) -> tuple[periods.Period, str, SpanForm]:
@@ -92,12 +97,13 @@ def cell(score: Score, column: str) -> float | int | None:
     return value
 
 
+EXPORTS = ("csv", "xlsx")
+
+
 def _export(
     request: HttpRequest, name: str, first_header: str, rows: list[tuple[str, Score]]
-) -> HttpResponse | None:
+) -> HttpResponse:
     kind = request.GET.get("format")
-    if kind not in ("csv", "xlsx"):
-        return None
     header = [first_header] + [str(label) for _key, label in COLUMNS]
     table = [[label] + [cell(score, key) for key, _label in COLUMNS] for label, score in rows]
     if kind == "csv":
@@ -110,32 +116,51 @@ def _formula(window: int) -> list[tuple[int, str]]:
     return [(WEIGHTS[key], str(COMPONENT_LABELS[key]) % {"days": days}) for key in WEIGHTS]
 
 
+def _query(request: HttpRequest) -> str:
+    """The span as the query names it, and nothing else the address may carry: links keep it, and the
+    content is kept per span, not per stray parameter."""
+    return urlencode([(name, value) for name, value in request.GET.items() if name in SPAN_PARAMETERS])
+
+
+def _variant(request: HttpRequest, page: str) -> str:
+    """All a page's content depends on besides its counts: the page, the language and the span."""
+    return f"{page}|{get_language()}|{_query(request)}"
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The seven zones side by side for the chosen span."""
     _require_access(request)
     period, preset, form = _period(request)
-    window = quiet_days()
-    scores = measures.compute([period], quiet_window=window)
-    exported = _export(request, "scorecard", _("Zone"), [(score.zone.name, score) for score in scores])
-    if exported:
-        return exported
-    ranked = sorted(scores, key=lambda s: -(s.index or 0))
+    counts = caching.Counts([period])
+    if request.GET.get("format") in EXPORTS:
+        scores, _window = counts.scores()
+        return _export(request, "scorecard", _("Zone"), [(score.zone.name, score) for score in scores])
+
+    def content() -> SafeString:
+        scores, window = counts.scores()
+        ranked = sorted(scores, key=lambda s: -(s.index or 0))
+        return render_to_string(
+            "scorecard/_overview.html",
+            {
+                "period": period,
+                "preset": preset,
+                "presets": PRESET_LABELS,
+                "form": form,
+                "rows": [(score, [cell(score, key) for key, _label in COLUMNS]) for score in scores],
+                "columns": COLUMNS,
+                "chart": charts.bar_chart(
+                    [(s.zone.name, s.index or 0) for s in ranked], rtl=get_language_bidi()
+                ),
+                "formula": _formula(window),
+                "query": _query(request),
+            },
+        )
+
     return render(
         request,
         "scorecard/overview.html",
-        {
-            "period": period,
-            "preset": preset,
-            "presets": PRESET_LABELS,
-            "form": form,
-            "scores": scores,
-            "rows": [(score, [cell(score, key) for key, _label in COLUMNS]) for score in scores],
-            "columns": COLUMNS,
-            "chart": charts.bar_chart([(s.zone.name, s.index or 0) for s in ranked], rtl=get_language_bidi()),
-            "formula": _formula(window),
-            "query": request.GET.urlencode(),
-        },
+        {"period": period, "content": counts.html(_variant(request, "overview"), content)},
     )
 
 
@@ -146,31 +171,40 @@ def zone_trend(request: HttpRequest, slug: str) -> HttpResponse:
     zone = get_object_or_404(Zone.objects.visible_to(request.user), slug=slug)
     period, preset, form = _period(request)
     months = periods.months(period.start, period.end, get_language())
-    window = quiet_days()
-    scores = measures.compute(months, zones=[zone], quiet_window=window)
-    exported = _export(
-        request, f"scorecard-{zone.slug}", _("Month"), [(score.period.label, score) for score in scores]
-    )
-    if exported:
-        return exported
+    counts = caching.Counts(months, zone=zone)
+    if request.GET.get("format") in EXPORTS:
+        scores, _window = counts.scores()
+        return _export(
+            request, f"scorecard-{zone.slug}", _("Month"), [(score.period.label, score) for score in scores]
+        )
+
+    def content() -> SafeString:
+        scores, window = counts.scores()
+        return render_to_string(
+            "scorecard/_zone.html",
+            {
+                "zone": zone,
+                "period": period,
+                "preset": preset,
+                "presets": PRESET_LABELS,
+                "form": form,
+                "rows": [(score, [cell(score, key) for key, _label in COLUMNS]) for score in scores],
+                "columns": COLUMNS,
+                "chart": charts.line_chart(
+                    [(s.period.label, s.index) for s in scores], rtl=get_language_bidi()
+                ),
+                "held_chart": charts.line_chart(
+                    [(s.period.label, None if s.future else s.held) for s in scores],
+                    rtl=get_language_bidi(),
+                    maximum=max([s.held for s in scores] + [1]),
+                ),
+                "formula": _formula(window),
+                "query": _query(request),
+            },
+        )
+
     return render(
         request,
         "scorecard/zone.html",
-        {
-            "zone": zone,
-            "period": period,
-            "preset": preset,
-            "presets": PRESET_LABELS,
-            "form": form,
-            "rows": [(score, [cell(score, key) for key, _label in COLUMNS]) for score in scores],
-            "columns": COLUMNS,
-            "chart": charts.line_chart([(s.period.label, s.index) for s in scores], rtl=get_language_bidi()),
-            "held_chart": charts.line_chart(
-                [(s.period.label, None if s.future else s.held) for s in scores],
-                rtl=get_language_bidi(),
-                maximum=max([s.held for s in scores] + [1]),
-            ),
-            "formula": _formula(window),
-            "query": request.GET.urlencode(),
-        },
+        {"zone": zone, "period": period, "content": counts.html(_variant(request, "zone"), content)},
     )

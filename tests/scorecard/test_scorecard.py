@@ -3,14 +3,17 @@
 import csv
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import EventReport, Participation, StatusChange
-from scorecard import measures, periods
+from events.models import Event, EventReport, Participation, StatusChange
+from reminders.models import RuleSetting
+from scorecard import caching, measures, periods, views
 from scorecard.periods import Period
 from talent.models import Application
 from tests.factories import make_agreement, make_application, make_call, make_event, make_obligation
@@ -215,17 +218,32 @@ def test_a_custom_span_in_the_jalali_calendar(client_for, secretariat):
     assert response.context["period"].end == dt.date(2026, 9, 23)
 
 
+# Cold: after something counted changed, the page counts again: 8 grouped queries for the measures (proposals
+# and approvals share one), 2 for last activity, the quiet window, the zones (or the zone), and the session,
+# the person, their membership, the menu's jury link and the bell. Warm: only those last five, and a zone's
+# page its zone; an export has no menu and no bell.
+COLD, WARM_OVERVIEW, WARM_ZONE, NO_MENU = 17, 5, 6, 2
+
+
 @pytest.mark.parametrize("span", ["month", "five-years"])
+@pytest.mark.parametrize("count", [5, 150])
 def test_the_zone_trend_runs_a_fixed_number_of_queries_whatever_the_span(
-    client_for, secretariat, kish, span, django_assert_num_queries
+    client_for, secretariat, kish, span, count, django_assert_num_queries
 ):
-    for day in range(0, 600, 20):
-        held_event(kish, timezone.localdate() - dt.timedelta(days=day + 1), report_after_days=2)
+    for index in range(count):
+        held_event(
+            kish, timezone.localdate() - dt.timedelta(days=index * 600 // count + 1), report_after_days=2
+        )
     client = client_for(secretariat)
-    client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
-    with django_assert_num_queries(18):  # 17, and the quiet window the secretariat may have changed
-        response = client.get(reverse("scorecard:zone", args=["kish"]) + f"?period={span}")
-    assert response.status_code == 200
+    page = reverse("scorecard:zone", args=["kish"]) + f"?period={span}"
+    client.get(page)
+    caching.bump()
+    with django_assert_num_queries(COLD):
+        assert client.get(page).status_code == 200
+    with django_assert_num_queries(WARM_ZONE):
+        assert client.get(page).status_code == 200
+    with django_assert_num_queries(WARM_ZONE - NO_MENU):
+        assert client.get(page + "&format=csv").status_code == 200
 
 
 @pytest.mark.parametrize("count", [5, 150])
@@ -239,6 +257,118 @@ def test_the_overview_runs_a_fixed_number_of_queries(
             report_after_days=1,
         )
     client = client_for(secretariat)
-    client.get(reverse("scorecard:overview") + "?period=year")
-    with django_assert_num_queries(18):  # 17, and the quiet window the secretariat may have changed
-        assert client.get(reverse("scorecard:overview") + "?period=year").status_code == 200
+    page = reverse("scorecard:overview") + "?period=year"
+    client.get(page)
+    caching.bump()
+    with django_assert_num_queries(COLD):
+        assert client.get(page).status_code == 200
+    with django_assert_num_queries(WARM_OVERVIEW):
+        assert client.get(page).status_code == 200
+    with django_assert_num_queries(WARM_OVERVIEW - NO_MENU):
+        assert client.get(page + "&format=xlsx").status_code == 200
+
+
+def cells_of(client, name="کیش", query="?period=year"):
+    """A zone's row of the overview's CSV export, by column."""
+    export = client.get(reverse("scorecard:overview") + query + "&format=csv").content.decode("utf-8-sig")
+    row = next(row for row in csv.reader(io.StringIO(export)) if row[0] == name)
+    return {
+        key: float(value) if value else None
+        for (key, _label), value in zip(views.COLUMNS, row[1:], strict=True)
+    }
+
+
+def kish_held_on_the_page(client):
+    """The number in Kish's row, held column, as the overview page shows it."""
+    html = client.get(reverse("scorecard:overview") + "?period=year").content.decode()
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html[html.index(">کیش</a>") :])
+    return int(cells[[key for key, _label in views.COLUMNS].index("held")])
+
+
+def test_a_change_to_what_is_counted_shows_at_once(client_for, secretariat, kish, qeshm):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    held_event(kish, yesterday, report_after_days=0)
+    client = client_for(secretariat)
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (1, 1)
+    event = held_event(kish, yesterday)  # saved: the cached counts and content are out of date
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (2, 2)
+    event.delete()
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (1, 1)
+    Participation.objects.create(
+        event=make_event(kish, status="approved"), zone=qeshm, invited_at=at(yesterday)
+    )
+    assert cells_of(client, "قشم")["invitations"] == 1
+    agreement = make_agreement(zones=[kish])
+    obligation = make_obligation(agreement, agreement.parties.get(kind="zone"))
+    obligation.due_on = yesterday
+    obligation.save()
+    assert cells_of(client)["obligations_on_time_rate"] == 0.0
+    RuleSetting.objects.create(rule="zone_quiet", offsets=[30])
+    page = client.get(reverse("scorecard:overview") + "?period=year")
+    assert "۳۰" in "".join(text for _weight, text in page.context["formula"])
+
+
+def test_a_bulk_update_shows_once_the_cached_counts_expire(client_for, secretariat, kish):
+    """``QuerySet.update`` sends no signal: the change waits for the entry to expire (caching.TIMEOUT)."""
+    event = held_event(kish, timezone.localdate() - dt.timedelta(days=1))
+    client = client_for(secretariat)
+    assert cells_of(client)["held"] == 1
+    assert kish_held_on_the_page(client) == 1
+    Event.objects.filter(pk=event.pk).update(status="cancelled")
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (1, 1)
+    cache.clear()  # as if TIMEOUT had passed
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (0, 0)
+
+
+def test_the_page_stands_when_the_cache_fails(client_for, secretariat, kish, monkeypatch, caplog):
+    class Broken:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    held_event(kish, timezone.localdate() - dt.timedelta(days=1))
+    monkeypatch.setattr(caching, "cache", Broken())
+    client = client_for(secretariat)
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (1, 1)
+    held_event(kish, timezone.localdate() - dt.timedelta(days=2))  # the bump fails too, quietly
+    assert (cells_of(client)["held"], kish_held_on_the_page(client)) == (2, 2)
+    assert "could not be read" in caplog.text
+    assert "out of date" in caplog.text
+
+
+def test_cached_counts_are_read_in_the_readers_language_and_on_the_readers_day(
+    kish, django_assert_num_queries
+):
+    held_event(kish, dt.date(2026, 12, 12))
+    persian = Period(AZAR_1405.start, AZAR_1405.end, "آذر ۱۴۰۵")
+    english = Period(AZAR_1405.start, AZAR_1405.end, "22 November – 21 December 2026")
+    now = at(dt.date(2026, 12, 25))
+    [first], _window = caching.page_scores([persian], zone=kish, now=now)
+    with django_assert_num_queries(0):
+        [again], _window = caching.page_scores([english], zone=kish, now=now + dt.timedelta(hours=1))
+    assert (first.period.label, again.period.label) == ("آذر ۱۴۰۵", english.label)
+    assert again.held == first.held == 1
+    with django_assert_num_queries(11):  # a new day in Tehran: counted again
+        caching.page_scores([english], zone=kish, now=now + dt.timedelta(days=1))
+
+
+def proposal(zone, moment):
+    event = make_event(zone, status="submitted")
+    StatusChange.objects.create(event=event, from_status="draft", to_status="submitted", changed_at=moment)
+
+
+def test_days_since_activity_count_from_the_activity_before_each_month(kish, qeshm):
+    months = periods.months(dt.date(2026, 2, 1), dt.date(2026, 7, 1), "en")
+    proposal(kish, at(dt.date(2026, 1, 15)))  # before the span
+    proposal(kish, at(dt.date(2026, 3, 10)))
+    february, march, april, may = measures.compute(months[:4], zones=[kish], now=at(dt.date(2026, 7, 10)))
+    # March from its own activity; April and May, with none, from March's; February from January's.
+    assert [s.days_since_activity for s in (february, march, april, may)] == [44, 21, 51, 82]
+    proposal(kish, at(dt.date(2026, 6, 5)))  # later activity changes none of the months before it
+    scores = measures.compute(months, zones=[kish], now=at(dt.date(2026, 7, 10)))
+    assert [s.days_since_activity for s in scores] == [44, 21, 51, 82, 25]
+    assert scores[2].components["recency"] == pytest.approx(1 - 51 / 60)
+    [silent] = measures.compute(months[:1], zones=[qeshm], now=at(dt.date(2026, 7, 10)))
+    assert (silent.days_since_activity, silent.components["recency"]) == (None, 0.0)
