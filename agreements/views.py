@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import permissions, services
@@ -16,6 +18,9 @@ from agreements.models import Agreement, Obligation, Party, SignedDocument
 from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
 from zones_portal.permissions import scope_of
+from zones_portal.views import paginate
+
+DESCRIPTION_SHOWN = 120  # characters of what is owed on the list (truncatechars:120 in its template)
 
 
 def _visible(request: HttpRequest) -> QuerySet[Agreement]:
@@ -39,21 +44,43 @@ def _owed_by_me_q(request: HttpRequest) -> dict[str, object]:
     return {"pk__in": []}
 
 
+PAGE_SIZE = 25  # rows per page in each section of the agreements page
+
+
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    """The agreements my zone (or institution) is party to, and what we owe under them, overdue first."""
-    agreements = _visible(request).prefetch_related(
-        Prefetch("parties", queryset=Party.objects.select_related("zone", "institution"))
-    )
+    """What my zone (or institution) owes, overdue first, then what falls due next, then what is done,
+    most recent first; and the agreements we are party to, most recently signed first. A page of each."""
+    today = timezone.localdate()
+    done = Q(status=Obligation.Status.DONE)
     owed = (
-        _obligations(request)
+        Obligation.objects.visible_to(request.user)
         .filter(**_owed_by_me_q(request))
         .exclude(agreement__status__in=["draft", "terminated"])
+        .select_related("agreement")
+        # A row shows the start of what is owed and the agreement's title, not the long texts.
+        .annotate(description_start=Substr("description", 1, DESCRIPTION_SHOWN + 1))
+        .defer("description", "evidence_note", "agreement__summary", "agreement__termination_reason")
+        .annotate(
+            tier=Case(When(Q(due_on__lt=today) & ~done, then=0), When(done, then=2), default=1),
+            open_due=Case(When(done, then=None), default=F("due_on")),
+        )
+        .order_by("tier", F("open_due").asc(nulls_last=True), F("due_on").desc(), "pk")
+    )
+    agreements = (
+        _visible(request)
+        .defer("summary", "termination_reason")
+        .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("zone", "institution")))
     )
     return render(
         request,
         "agreements/agreement_list.html",
-        {"agreements": agreements, "owed": owed.overdue_first()},
+        {
+            "owed": paginate(request, owed, PAGE_SIZE, param="owed-page", anchor="owed"),
+            "agreements": paginate(
+                request, agreements, PAGE_SIZE, param="agreements-page", anchor="agreements"
+            ),
+        },
     )
 
 
@@ -117,7 +144,7 @@ def obligation_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(SignedDocument.objects.filter(agreement__in=_visible(request)), pk=pk)
-    return files.download(document.file, document.original_name, "application/pdf")
+    return files.download(document.file, document.original_name)
 
 
 @login_required

@@ -152,6 +152,7 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["starts_at", "id"], name="event_start_id"),  # the API's and lists' order
             models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            models.Index(fields=["status", "ends_at"], name="event_status_end"),  # held, reports overdue
             models.Index(fields=["host_zone", "status", "starts_at"], name="event_zone_status_start"),
         ]
         constraints = [

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,6 @@ from agreements.models import Agreement
 from events import permissions, services
 from events.calendar import build_month, weekday_names
 from events.conflicts import conflicts_for
-from events.feeds import build_calendar
 from events.filters import EventFilter
 from events.forms import EventForm, InvitationAnswerForm, ReportForm
 from events.models import Event, EventReport, Participation, ReportAttachment
@@ -28,6 +28,7 @@ from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
 from zones_portal.models import Zone
 from zones_portal.permissions import scope_of
+from zones_portal.views import Paged, paginate
 
 Status = Event.Status
 
@@ -40,37 +41,78 @@ def _event_or_404(request: HttpRequest, pk: int) -> Event:
     return get_object_or_404(_visible(request).select_related("category", "host_zone"), pk=pk)
 
 
+SECTION_SIZE = 10  # rows per page in each section of the events page; each section pages on its own
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # its anchor, and the name of its page parameter
+    title: str
+    paged: Paged
+
+
+def _sections(
+    request: HttpRequest, events: QuerySet[Event], parts: list[tuple[str, str, Q, tuple[str, ...]]]
+) -> list[Section]:
+    """Each part (key, title, which events, order) as one page of its own: the counts of every part
+    come from one aggregate query, then each part that has rows costs one query for its page."""
+    counts = events.aggregate(
+        **{key.replace("-", "_"): Count("pk", filter=rows or None) for key, _title, rows, _order in parts}
+    )
+    # A row shows its title, status, category, host and start: the long description stays behind.
+    rows = events.for_lists().defer("description")
+    sections = [
+        Section(
+            key,
+            title,
+            paginate(
+                request,
+                rows.filter(which).order_by(*order),
+                SECTION_SIZE,
+                param=f"{key}-page",
+                anchor=key,
+                count=counts[key.replace("-", "_")],
+            ),
+        )
+        for key, title, which, order in parts
+    ]
+    # get_status_display() rebuilds the choices for every call; a page reads each label once.
+    labels = dict(Status.choices)
+    for section in sections:
+        for event in section.paged.rows:
+            event.status_label = labels[event.status]
+    return sections
+
+
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    """A zone's work at a glance: what is coming, what awaits a report, drafts, refusals, invitations."""
+    """A zone's work at a glance: what is coming, what awaits a report, drafts, refusals, invitations.
+
+    Every section shows one page: what is coming soonest first, what is past most recent first."""
     scope = scope_of(request.user)
     now = timezone.now()
-    base = _visible(request).for_lists().order_by("starts_at", "pk")
-    sections: list[tuple[str, str, list[Event]]] = []
-    invitations: list[Participation] = []
+    base = _visible(request)
+    soonest, latest, touched = ("starts_at", "pk"), ("-starts_at", "-pk"), ("-updated_at", "-pk")
+    # An event that has ended has started: saying so lets the database walk the start index from now.
+    ended = Q(status__in=[Status.HELD, Status.APPROVED], ends_at__lte=now, starts_at__lt=now)
+    coming = Q(status=Status.APPROVED, ends_at__gt=now)
+    sections: list[Section] = []
+    invitations: Paged | None = None
     if scope.zone_id is not None:
-        mine = base.filter(host_zone_id=scope.zone_id)
-        sections = [
-            ("upcoming", _("Upcoming"), list(mine.filter(status=Status.APPROVED, ends_at__gt=now))),
-            (
-                "awaiting-report",
-                _("Awaiting your report"),
-                list(mine.filter(status__in=[Status.HELD, Status.APPROVED], ends_at__lte=now)),
-            ),
-            (
-                "submitted",
-                _("Awaiting the secretariat's decision"),
-                list(mine.filter(status=Status.SUBMITTED)),
-            ),
-            ("drafts", _("Drafts"), list(mine.filter(status=Status.DRAFT))),
-            ("rejected", _("Rejected"), list(mine.filter(status=Status.REJECTED))),
-            (
-                "reported",
-                _("Reported"),
-                list(mine.filter(status=Status.REPORTED).order_by("-starts_at")[:20]),
-            ),
-        ]
-        invitations = list(
+        sections = _sections(
+            request,
+            base.filter(host_zone_id=scope.zone_id),
+            [
+                ("upcoming", _("Upcoming"), coming, soonest),
+                ("awaiting-report", _("Awaiting your report"), ended, latest),
+                ("submitted", _("Awaiting the secretariat's decision"), Q(status=Status.SUBMITTED), soonest),
+                ("drafts", _("Drafts"), Q(status=Status.DRAFT), touched),
+                ("rejected", _("Rejected"), Q(status=Status.REJECTED), touched),
+                ("reported", _("Reported"), Q(status=Status.REPORTED), latest),
+            ],
+        )
+        invitations = paginate(
+            request,
             Participation.objects.filter(
                 zone_id=scope.zone_id,
                 invited_at__isnull=False,
@@ -78,26 +120,28 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 event__ends_at__gt=now,
             )
             .select_related("event__category", "event__host_zone")
-            .order_by("event__starts_at")
+            .defer("note", "event__description")
+            .order_by("event__starts_at", "pk"),
+            SECTION_SIZE,
+            param="invitations-page",
+            anchor="invitations",
         )
     elif scope.secretariat:
-        sections = [
-            ("submitted", _("Awaiting your decision"), list(base.filter(status=Status.SUBMITTED))),
-            (
-                "awaiting-report",
-                _("Held, report not yet filed"),
-                list(base.filter(status__in=[Status.HELD, Status.APPROVED], ends_at__lte=now)),
-            ),
-            ("upcoming", _("Upcoming"), list(base.filter(status=Status.APPROVED, ends_at__gt=now))),
-        ]
+        sections = _sections(
+            request,
+            base.filter(status__in=[Status.SUBMITTED, Status.HELD, Status.APPROVED]),
+            [
+                ("submitted", _("Awaiting your decision"), Q(status=Status.SUBMITTED), soonest),
+                ("awaiting-report", _("Held, report not yet filed"), ended, latest),
+                ("upcoming", _("Upcoming"), coming, soonest),
+            ],
+        )
     elif scope.institution_id is not None:
-        sections = [
-            (
-                "co-organised",
-                _("Co-organised by your institution"),
-                list(base.filter(co_organisers=scope.institution_id).order_by("-starts_at")),
-            ),
-        ]
+        sections = _sections(
+            request,
+            base.filter(co_organisers=scope.institution_id),
+            [("co-organised", _("Co-organised by your institution"), Q(), latest)],
+        )
     return render(
         request,
         "events/event_list.html",
@@ -280,7 +324,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(
         ReportAttachment.objects.filter(report__event__in=_visible(request)).select_related("report"), pk=pk
     )
-    return files.download(attachment.file, attachment.original_name, attachment.content_type)
+    return files.download(attachment.file, attachment.original_name)
 
 
 def _anchor(request: HttpRequest) -> dt.date:
@@ -293,10 +337,16 @@ def _anchor(request: HttpRequest) -> dt.date:
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """All approved events across the zones, a month at a time."""
-    published = Event.objects.published().select_related("category", "host_zone")
+    # The grid shows titles, hosts and categories: the long description stays behind.
+    published = Event.objects.published().select_related("category", "host_zone").defer("description")
     event_filter = EventFilter(request.GET or None, queryset=published)
     events = event_filter.qs if event_filter.is_valid() else published
     month = build_month(_anchor(request), events, get_language())
+    # A month can show hundreds of entries, and an event that spans days shows on each: its address is
+    # worked out once per event (reversing one costs tens of microseconds), not once per entry.
+    shown = {event.pk: event for week in month.weeks for day in week for event in day.events}
+    for event in shown.values():
+        event.detail_url = reverse("events:detail", args=[event.pk])
     query = request.GET.copy()
     query.pop("date", None)
     return render(
@@ -309,27 +359,3 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
-
-
-def _feed(request: HttpRequest, events: QuerySet[Event], name: str) -> HttpResponse:
-    events = events.published().select_related("category", "host_zone").order_by("starts_at", "pk")
-
-    def url_for(event: Event) -> str:
-        return request.build_absolute_uri(reverse("events:detail", args=[event.pk]))
-
-    response = HttpResponse(
-        build_calendar(events, name, url_for), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'inline; filename="events.ics"'
-    return response
-
-
-def feed_all(request: HttpRequest) -> HttpResponse:
-    """Public: approved events are published information, and calendar apps cannot sign in."""
-    return _feed(request, Event.objects.all(), _("Free zones: cultural events"))
-
-
-def feed_zone(request: HttpRequest, slug: str) -> HttpResponse:
-    zone = get_object_or_404(Zone.objects.visible_to(request.user), slug=slug)
-    events = EventFilter({"zone": zone.slug}, queryset=Event.objects.all()).qs
-    return _feed(request, events, _("%(zone)s: cultural events") % {"zone": zone.name})

@@ -72,6 +72,8 @@ class Notification(models.Model):
             # The delivery sweep reads only what is waiting; this stays small however big the table grows.
             models.Index(fields=["due_at"], condition=Q(status="pending"), name="notification_pending_due"),
             models.Index(fields=["recipient", "read_at"], name="notification_recipient_read"),
+            # A person's list, newest first, read a page at a time however long their history.
+            models.Index(fields=["recipient", "-due_at", "-id"], name="notification_recipient_due"),
             models.Index(fields=["content_type", "object_id", "rule"], name="notification_subject_rule"),
         ]
 

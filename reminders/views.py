@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from reminders.registry import RULES
 from zones_portal import permissions
 from zones_portal import services as portal_services
 from zones_portal.models import User
-from zones_portal.views import remember_language
+from zones_portal.views import paginate, remember_language
 
 SHOWN = (
     Notification.Status.PENDING,
@@ -32,10 +31,14 @@ def _mine(request: HttpRequest):
     return Notification.objects.filter(recipient=request.user, status__in=SHOWN, due_at__lte=timezone.now())
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_mine(request).order_by("-due_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(request, "reminders/notification_list.html", {"page": page, "rules": RULES})
+    """The newest first, a page at a time; a row shows its title, when and whether it was read."""
+    rows = _mine(request).only("pk", "title", "due_at", "read_at").order_by("-due_at", "-pk")
+    return render(request, "reminders/notification_list.html", {"page": paginate(request, rows, PAGE_SIZE)})
 
 
 @login_required

@@ -1,8 +1,15 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,8 +18,68 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zones_portal import glance, permissions, services
+from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.forms import ZoneContactForm
 from zones_portal.models import Institution, Membership, User, Zone
+
+
+def digits(number: int) -> str:
+    """A number in the reader's digits: Persian in Persian, Latin in English."""
+    return persian_digits(str(number)) if uses_jalali() else str(number)
+
+
+@dataclass(frozen=True)
+class Paged:
+    """One page of a list section, with what its pager shows (``includes/pager.html``)."""
+
+    rows: Sequence[Any]
+    count: int
+    total: str  # the section's count, in the reader's digits
+    number: str  # this page's number, in the reader's digits
+    pages: str  # how many pages, in the reader's digits
+    previous_url: str
+    next_url: str
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.previous_url or self.next_url)
+
+
+def paginate(
+    request: HttpRequest,
+    rows: Any,
+    per_page: int,
+    *,
+    param: str = "page",
+    anchor: str = "",
+    count: int | None = None,
+) -> Paged:
+    """A page of ``rows`` chosen by ``?<param>=``; the pager's links keep every other parameter (the
+    filters, other sections' pages). Pass ``count`` when it is already known, to save the COUNT query."""
+    paginator = Paginator(rows, per_page)
+    if count is not None:
+        paginator.count = count  # a cached property: setting it spares the COUNT query
+    page = paginator.get_page(request.GET.get(param))
+
+    def url_for(number: int) -> str:
+        query = request.GET.copy()
+        if number == 1:
+            query.pop(param, None)
+        else:
+            query[param] = str(number)
+        encoded = query.urlencode()
+        return f"?{encoded}" if encoded else request.path
+
+    suffix = f"#{anchor}" if anchor else ""
+    return Paged(
+        rows=list(page.object_list),
+        count=paginator.count,
+        total=digits(paginator.count),
+        number=digits(page.number),
+        pages=digits(paginator.num_pages),
+        previous_url=url_for(page.previous_page_number()) + suffix if page.has_previous() else "",
+        next_url=url_for(page.next_page_number()) + suffix if page.has_next() else "",
+    )
 
 
 def _people_prefetch() -> Prefetch:
@@ -33,9 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if scope.secretariat:
         context["zones"] = Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch())
     elif scope.zone_id is not None:
-        context["zone"] = get_object_or_404(
-            Zone.objects.prefetch_related(_people_prefetch()), pk=scope.zone_id
-        )
+        context["zone"] = get_object_or_404(Zone, pk=scope.zone_id)  # its card names no people
         context["job"] = request.user.membership
     elif scope.institution_id is not None:
         context["institution"] = get_object_or_404(Institution, pk=scope.institution_id)
@@ -103,3 +168,13 @@ class LoginView(auth_views.LoginView):
         user: User = self.request.user
         remember_language(response, user.language)
         return response
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """What a sign-in gets while its account or address is paused (django-axes calls it): the reason, how
+    long, and a way back, in the reader's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    shown = persian_digits(str(minutes)) if uses_jalali() else str(minutes)
+    return render(request, "registration/locked_out.html", {"lockout_minutes": shown}, status=429)

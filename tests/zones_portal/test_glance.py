@@ -55,5 +55,5 @@ def test_the_home_page_costs_the_same_whatever_the_numbers(
         make_event(kish, status="held", starts_in_days=-3)
     client = client_for(kish_deputy)
     client.get(reverse("home"))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(reverse("home")).status_code == 200
