@@ -1,5 +1,8 @@
 from typing import Any
 
+from axes.models import AccessAttempt, AccessLog
+from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -156,3 +159,94 @@ class ApiTokenAdmin(SecretariatAdmin):
         self.message_user(
             request, ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count}
         )
+
+
+# Sign-in protection (django-axes): who failed to sign in, who is paused, and who signed in.
+
+
+@admin.register(AccessAttempt)
+class SignInFailureAdmin(SecretariatAdmin):
+    """Failed sign-ins per account and address; lifting a pause deletes the count behind it."""
+
+    list_display = ("who", "address", "failures", "last_attempt", "paused")
+    search_fields = ("username", "ip_address")
+    actions = ("lift_pause",)
+    readonly_fields = (
+        "username",
+        "ip_address",
+        "user_agent",
+        "path_info",
+        "failures_since_start",
+        "attempt_time",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("account"), ordering="username")
+    def who(self, attempt: AccessAttempt) -> str:
+        return attempt.username or "—"
+
+    @admin.display(description=_("address"), ordering="ip_address")
+    def address(self, attempt: AccessAttempt) -> str:
+        return attempt.ip_address or "—"
+
+    @admin.display(description=_("failed sign-ins"), ordering="failures_since_start")
+    def failures(self, attempt: AccessAttempt) -> int:
+        return attempt.failures_since_start
+
+    @admin.display(description=_("last attempt"), ordering="attempt_time")
+    def last_attempt(self, attempt: AccessAttempt) -> str:
+        return format_date(attempt.attempt_time, "datetime")
+
+    @admin.display(description=_("paused"), boolean=True)
+    def paused(self, attempt: AccessAttempt) -> bool:
+        return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+    @admin.action(description=_("Lift the pause on the selected accounts and addresses"))
+    def lift_pause(self, request: HttpRequest, queryset: Any) -> None:
+        for attempt in queryset:
+            if attempt.username:
+                axes_reset(username=attempt.username)
+            if attempt.ip_address:
+                axes_reset(ip=attempt.ip_address)
+        self.message_user(request, _("Signing in is open again for the selected accounts and addresses."))
+
+
+@admin.register(AccessLog)
+class SignInLogAdmin(SecretariatAdmin):
+    """Every successful sign-in: who, from where, when, and when they signed out."""
+
+    list_display = ("who", "address", "signed_in", "signed_out")
+    search_fields = ("username", "ip_address")
+    readonly_fields = ("username", "ip_address", "user_agent", "path_info", "attempt_time", "logout_time")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("account"), ordering="username")
+    def who(self, entry: AccessLog) -> str:
+        return entry.username or "—"
+
+    @admin.display(description=_("address"), ordering="ip_address")
+    def address(self, entry: AccessLog) -> str:
+        return entry.ip_address or "—"
+
+    @admin.display(description=_("signed in"), ordering="attempt_time")
+    def signed_in(self, entry: AccessLog) -> str:
+        return format_date(entry.attempt_time, "datetime")
+
+    @admin.display(description=_("signed out"), ordering="logout_time")
+    def signed_out(self, entry: AccessLog) -> str:
+        return format_date(entry.logout_time, "datetime") if entry.logout_time else "—"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "zones_portal.apps.ZonesPortalConfig",
     "agreements.apps.AgreementsConfig",  # before events: an event may carry out an agreement
     "events.apps.EventsConfig",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "zones_portal.middleware.PortalLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers a locked-out sign-in with our lockout page
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"  # lets templates/ override widget templates
@@ -107,6 +109,22 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "zones_portal.User"
+# Sign-in is guarded by django-axes: the dashboard's and the admin's forms alike (both authenticate
+# through these backends).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many wrong passwords for one account, or from one address, signing in is refused for
+# LOGIN_LOCKOUT_MINUTES; the secretariat can lift a lockout sooner in the admin (Sign-in attempts).
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "zones_portal.ratelimit.client_address"  # NUM_PROXIES hops, as the rate limits
+AXES_LOCKOUT_CALLABLE = "zones_portal.views.locked_out"
+AXES_ENABLE_ADMIN = False  # our own admin pages for it, in the secretariat's admin (zones_portal/admin.py)
+AXES_VERBOSE = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

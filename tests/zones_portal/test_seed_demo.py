@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from zones_portal.models import Institution, Membership, User, Zone
 
@@ -30,7 +31,9 @@ def test_seed_demo_creates_the_cast_with_the_demo_password(settings):
     settings.DEBUG = True
     settings.DEMO_PASSWORD = "another-demo-pass"
     call_command("seed_demo")
-    secretariat = authenticate(username="secretariat", password="another-demo-pass")
+    # Sign-in goes through django-axes, which needs the request it guards.
+    request = RequestFactory().post("/accounts/login/")
+    secretariat = authenticate(request, username="secretariat", password="another-demo-pass")
     assert secretariat is not None
     assert secretariat.is_staff
     assert secretariat.membership.role == Membership.Role.SECRETARIAT
