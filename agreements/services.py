@@ -32,7 +32,7 @@ from agreements.models import (
     SignedDocument,
 )
 from zones_portal.dates import format_date
-from zones_portal.files import check_upload
+from zones_portal.files import check_upload, stored_as
 from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
 
 if TYPE_CHECKING:
@@ -208,7 +208,7 @@ def add_signed_document(
     _require_secretariat(actor)
     agreement = AGREEMENT_LIFECYCLE.lock(agreement)
     try:
-        check_upload(upload, DOCUMENT_KINDS, FILE_MAX_MEGABYTES)
+        kind = check_upload(upload, DOCUMENT_KINDS, FILE_MAX_MEGABYTES)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     latest = agreement.documents.aggregate(latest=Max("version"))["latest"] or 0
@@ -216,7 +216,7 @@ def add_signed_document(
         agreement=agreement,
         version=latest + 1,
         file=upload,
-        original_name=upload.name[:255],
+        original_name=stored_as(upload, kind),
         size=upload.size or 0,
         note=note.strip(),
         uploaded_by=who(actor),
@@ -281,12 +281,12 @@ def report_obligation(
         obligation.evidence_link = evidence_link.strip()
     if evidence_file is not None:
         try:
-            check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
+            kind = check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
         except ValidationError as error:
             raise ValidationError({"evidence_file": error.messages}) from error
         replaced = obligation.evidence_file.name if obligation.evidence_file else ""
+        obligation.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
         obligation.evidence_file = evidence_file
-        obligation.evidence_file_name = evidence_file.name[:255]
         if replaced:
             # The replaced file is not kept: evidence is one file, and a stray copy would outlive its checks.
             storage = obligation.evidence_file.storage

@@ -29,7 +29,7 @@ from events.models import (
     ReportAttachment,
     StatusChange,
 )
-from zones_portal.files import check_upload, sniff
+from zones_portal.files import KINDS, check_upload, stored_as
 from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
 from zones_portal.models import Institution, Zone
 from zones_portal.permissions import institution_acting_for, is_secretariat
@@ -351,21 +351,22 @@ def file_report(
         setattr(report, name, value)
     report.full_clean(exclude=["event", "filed_by"])
     uploads = list(attachments)
-    errors = []
+    errors, kinds = [], []
     for upload in uploads:
         try:
-            check_upload(upload, ATTACHMENT_KINDS, ATTACHMENT_MAX_MEGABYTES)
+            kinds.append(check_upload(upload, ATTACHMENT_KINDS, ATTACHMENT_MAX_MEGABYTES))
         except ValidationError as exc:
             errors.extend(exc.messages)
     if errors:
         raise ValidationError({"attachments": errors})
     report.save()
-    for upload in uploads:
+    for upload, kind in zip(uploads, kinds, strict=True):
+        label = stored_as(upload, kind)
         ReportAttachment.objects.create(
             report=report,
             file=upload,
-            original_name=upload.name[:255],
-            content_type=sniff(upload) or "application/octet-stream",
+            original_name=label,
+            content_type=KINDS[kind][0],
             size=upload.size or 0,
             uploaded_by=who(actor),
         )

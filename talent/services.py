@@ -40,7 +40,7 @@ from talent.models import (
     age_on,
 )
 from zones_portal.dates import format_date
-from zones_portal.files import check_upload
+from zones_portal.files import check_upload, stored_as
 from zones_portal.i18n import join_list
 from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields
 from zones_portal.models import Institution
@@ -214,14 +214,15 @@ def apply(
     except IntegrityError:  # a simultaneous second application by the same person
         raise ValidationError({"email": [DUPLICATE]}) from None
     for upload, kind in checked_files:
+        label = stored_as(upload, kind)
         PortfolioFile.objects.create(
             application=application,
             file=upload,
-            original_name=upload.name[:255],
+            original_name=label,
             kind=kind,
             size=upload.size or 0,
         )
-    ApplicationStatusChange.objects.create(application=application, to_status=Status.SUBMITTED)
+    APPLICATION_LIFECYCLE.begin(None, application)
     sync_assignments(call, applications=[application])
     transaction.on_commit(lambda: tasks.send_application_receipt.delay(application.pk))
     return application

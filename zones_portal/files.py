@@ -88,6 +88,23 @@ class ContentValidator:
         return hash((self.kinds, self.max_megabytes))
 
 
+def stored_as(upload: UploadedFile, kind: str) -> str:
+    """Renames an accepted upload to what its content is (``pdf.pdf``, ``jpeg.jpg``) and returns the
+    name the person gave it, to keep as a label only: a PDF called ``setup.exe`` is stored, and later
+    served, as a ``.pdf``."""
+    label = PurePath(upload.name or kind).name[:255]
+    upload.name = f"{kind}{KINDS[kind][1]}"
+    return label
+
+
+def kind_of(fieldfile: FieldFile) -> str | None:
+    """What a stored file's first bytes show it to be, among the kinds the portal accepts."""
+    with fieldfile.open("rb") as stored:
+        head = stored.read(8192)
+    found = filetype.guess(head)
+    return next((kind for kind, (mime, _ext) in KINDS.items() if found and found.mime == mime), None)
+
+
 @deconstructible
 class PrivatePath:
     """An upload_to that keeps only the extension of the person's file name, under a random name."""
@@ -106,25 +123,29 @@ class PrivatePath:
         return hash(self.folder)
 
 
-def download(fieldfile: FieldFile, filename: str, content_type: str = "") -> HttpResponse:
-    """Hands a stored file over as an attachment under the name the person gave it.
+def download(fieldfile: FieldFile, label: str) -> HttpResponse:
+    """Hands a stored file over as an attachment, named after the label the person gave it but with
+    the extension and type its content shows (never the uploader's own extension).
 
     Called only after the view has checked that the person may see the record. With object storage and
     ``FILES_REDIRECT_TO_STORAGE`` on, the answer is a redirect to a presigned URL that expires within
     minutes, so no web worker is tied up streaming a large video; otherwise the bytes stream through.
     """
+    kind = kind_of(fieldfile)
+    content_type, extension = KINDS[kind] if kind else ("application/octet-stream", ".bin")
+    filename = f"{PurePath(label).stem or 'file'}{extension}"
     if settings.FILES_REDIRECT_TO_STORAGE and hasattr(fieldfile.storage, "bucket_name"):
-        parameters = {"ResponseContentDisposition": content_disposition_header(True, filename)}
-        if content_type:
-            parameters["ResponseContentType"] = content_type
+        parameters = {
+            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentType": content_type,
+        }
         url = fieldfile.storage.url(
             fieldfile.name, parameters=parameters, expire=settings.AWS_QUERYSTRING_EXPIRE
         )
         response: HttpResponse = HttpResponseRedirect(url)
     else:
         response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename)
-        if content_type:
-            response["Content-Type"] = content_type
+        response["Content-Type"] = content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
