@@ -20,14 +20,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -38,11 +35,13 @@ from scorecard import measures
 from scorecard.activity import quiet_days
 from scorecard.periods import Period
 from talent.models import Application
+from zones_portal import versions
 from zones_portal.models import Zone
+from zones_portal.versions import current, watch
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "scorecard:version"
+VERSION = "scorecard"
 # Raised whenever what is kept changes shape, so entries left by the previous release are never read.
 SCHEMA = 1
 # How long counts are kept: the longest a change that sent no signal can go unseen.
@@ -74,49 +73,21 @@ class Kept:
 
 
 def version() -> int:
-    """The current version, started afresh when there is none (first use, or evicted)."""
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        fresh = _fresh()
-        current = fresh if cache.add(VERSION_KEY, fresh, timeout=None) else cache.get(VERSION_KEY, fresh)
-    return int(current)
+    """The counts' version (``zones_portal.versions``); raises when the cache cannot be reached."""
+    found = current(VERSION)
+    if found is None:
+        raise ConnectionError("The cache did not answer.")
+    return found[0]
 
 
 def bump() -> None:
-    """Marks the counts as out of date. Never raises: a failure is logged, and the entries expire anyway."""
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet, or evicted: a number never used before makes every entry old
-            cache.add(VERSION_KEY, _fresh(), timeout=None)
-    except Exception:  # whatever the cache's failure, the write that called us must stand
-        logger.warning("Could not mark the scorecard's cached counts out of date.", exc_info=True)
-
-
-def _fresh() -> int:
-    """A starting version no earlier one can have had: the time in microseconds."""
-    return time.time_ns() // 1000
-
-
-def _changed(sender: Any, using: str | None = None, action: str | None = None, **kwargs: Any) -> None:
-    if action is not None and not action.startswith("post_"):
-        return  # m2m_changed: only once the rows have changed
-    bump()
-    if transaction.get_connection(using).in_atomic_block:
-        # Once more after the commit: a page counted between the bump above and the commit saw the old
-        # rows, and must not be read under the new version.
-        transaction.on_commit(bump, using=using, robust=True)
+    """Marks the counts as out of date (the receivers do it on every change; benchmarks call it)."""
+    versions.bump(VERSION)
 
 
 def connect() -> None:
     """Bump the version whenever a row the scorecard counts is saved or deleted."""
-    for model in COUNTED:
-        label = model._meta.label_lower
-        post_save.connect(_changed, sender=model, dispatch_uid=f"scorecard-version-save-{label}")
-        post_delete.connect(_changed, sender=model, dispatch_uid=f"scorecard-version-delete-{label}")
-    m2m_changed.connect(
-        _changed, sender=Event.participating_zones.through, dispatch_uid="scorecard-version-participations"
-    )
+    watch(VERSION, COUNTED, m2m=[Event.participating_zones.through])
 
 
 def _key(periods: Sequence[Period], zone: Zone | None, today: dt.date) -> str:

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
 PREFIX = "version:"
@@ -51,3 +56,29 @@ def bump(*names: str) -> None:
 def _fresh() -> int:
     """A starting value no earlier counter can have had: the time in microseconds."""
     return time.time_ns() // 1000
+
+
+def watch(name: str, models: Iterable[type[Model]], m2m: Iterable[type[Model]] = ()) -> None:
+    """Bumps the counter ``name`` whenever a row of ``models`` is saved or deleted, or a link of ``m2m``
+    changes: at once, and again once the transaction commits, so an answer built in between (from the
+    rows as they were) is kept under the first bump's value and never served after the second."""
+
+    def changed(sender: Any, using: str | None = None, action: str | None = None, **kwargs: Any) -> None:
+        if action is not None and not action.startswith("post_"):
+            return  # m2m_changed: only once the links have changed
+        bump(name)
+        if transaction.get_connection(using or DEFAULT_DB_ALIAS).in_atomic_block:
+            transaction.on_commit(lambda: bump(name), using=using, robust=True)
+
+    _receivers[name] = changed  # signals keep weak references: the receiver must live on
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(changed, sender=model, dispatch_uid=f"{name}-version-save-{label}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{name}-version-delete-{label}")
+    for through in m2m:
+        m2m_changed.connect(
+            changed, sender=through, dispatch_uid=f"{name}-version-{through._meta.label_lower}"
+        )
+
+
+_receivers: dict[str, Callable[..., None]] = {}
