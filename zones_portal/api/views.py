@@ -74,6 +74,7 @@ class CachedReadMixin:
             return None
         scope = scope_of(request.user)
         identity = [
+            request.build_absolute_uri("/"),  # paging links in the answer carry the host and scheme
             request.path,
             sorted(request.query_params.lists()),
             request.accepted_renderer.format,
