@@ -116,7 +116,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # After this many wrong passwords for one account, or from one address, signing in is refused for
-# LOGIN_LOCKOUT_MINUTES; the secretariat can lift a lockout sooner in the admin (Sign-in attempts).
+# LOGIN_LOCKOUT_MINUTES; the secretariat can lift a lockout sooner in the admin (Access attempts: lift the pause).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
