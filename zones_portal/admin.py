@@ -164,12 +164,31 @@ class ApiTokenAdmin(SecretariatAdmin):
 # Sign-in protection (django-axes): who failed to sign in, who is paused, and who signed in.
 
 
+class SignInRecordAdmin(SecretariatAdmin):
+    """What django-axes records is read, never written, in the admin: who tried, from where."""
+
+    search_fields = ("username", "ip_address")
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description=_("account"), ordering="username")
+    def who(self, record: AccessAttempt | AccessLog) -> str:
+        return record.username or "—"
+
+    @admin.display(description=_("address"), ordering="ip_address")
+    def address(self, record: AccessAttempt | AccessLog) -> str:
+        return record.ip_address or "—"
+
+
 @admin.register(AccessAttempt)
-class SignInFailureAdmin(SecretariatAdmin):
+class SignInFailureAdmin(SignInRecordAdmin):
     """Failed sign-ins per account and address; lifting a pause deletes the count behind it."""
 
     list_display = ("who", "address", "failures", "last_attempt", "paused")
-    search_fields = ("username", "ip_address")
     actions = ("lift_pause",)
     readonly_fields = (
         "username",
@@ -180,20 +199,6 @@ class SignInFailureAdmin(SecretariatAdmin):
         "attempt_time",
     )
     fields = readonly_fields
-
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    @admin.display(description=_("account"), ordering="username")
-    def who(self, attempt: AccessAttempt) -> str:
-        return attempt.username or "—"
-
-    @admin.display(description=_("address"), ordering="ip_address")
-    def address(self, attempt: AccessAttempt) -> str:
-        return attempt.ip_address or "—"
 
     @admin.display(description=_("failed sign-ins"), ordering="failures_since_start")
     def failures(self, attempt: AccessAttempt) -> int:
@@ -218,30 +223,15 @@ class SignInFailureAdmin(SecretariatAdmin):
 
 
 @admin.register(AccessLog)
-class SignInLogAdmin(SecretariatAdmin):
+class SignInLogAdmin(SignInRecordAdmin):
     """Every successful sign-in: who, from where, when, and when they signed out."""
 
     list_display = ("who", "address", "signed_in", "signed_out")
-    search_fields = ("username", "ip_address")
     readonly_fields = ("username", "ip_address", "user_agent", "path_info", "attempt_time", "logout_time")
     fields = readonly_fields
 
-    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
-
-    @admin.display(description=_("account"), ordering="username")
-    def who(self, entry: AccessLog) -> str:
-        return entry.username or "—"
-
-    @admin.display(description=_("address"), ordering="ip_address")
-    def address(self, entry: AccessLog) -> str:
-        return entry.ip_address or "—"
 
     @admin.display(description=_("signed in"), ordering="attempt_time")
     def signed_in(self, entry: AccessLog) -> str:

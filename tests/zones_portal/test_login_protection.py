@@ -66,3 +66,30 @@ def test_the_secretariat_lifts_a_pause_and_sign_ins_are_recorded(client_for, sec
 
 def test_a_zone_deputy_cannot_see_the_sign_in_records(client_for, kish_deputy):
     assert client_for(kish_deputy).get(reverse("admin:axes_accesslog_changelist")).status_code in (302, 403)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_the_sign_in_records_lists_cost_the_same_at_any_size(
+    client_for, secretariat, count, django_assert_num_queries
+):
+    for n in range(count):
+        AccessAttempt.objects.create(
+            username=f"guess-{n}",
+            ip_address=f"10.2.0.{n}",
+            user_agent="",
+            http_accept="",
+            path_info=LOGIN,
+            get_data="",
+            post_data="",
+            failures_since_start=n,
+        )
+        AccessLog.objects.create(
+            username=f"user-{n}", ip_address=f"10.3.0.{n}", user_agent="", http_accept="", path_info=LOGIN
+        )
+    officer = client_for(secretariat)
+    for name in ("admin:axes_accessattempt_changelist", "admin:axes_accesslog_changelist"):
+        officer.get(reverse(name))
+        with django_assert_num_queries(6):
+            response = officer.get(reverse(name))
+        assert response.status_code == 200
+        assert f"10.{2 if 'attempt' in name else 3}.0.{count - 1}" in response.content.decode()
