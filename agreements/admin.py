@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
-from django.forms import BaseInlineFormSet
+from django.forms import BaseInlineFormSet, FileInput
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agreements import services
+from agreements.history import agreement_timeline, obligation_timeline
 from agreements.models import Agreement, AgreementStatusChange, Obligation, Party, SignedDocument
 from zones_portal.admin_site import (
     CsvExportMixin,
@@ -35,6 +37,19 @@ from zones_portal.widgets import LocalDateField, LocalDateInput
 DATE_FIELDS = {models.DateField: {"form_class": LocalDateField, "widget": LocalDateInput}}
 
 
+class SupersedingFileInput(AdminFileWidget):
+    """The current file and a field for a new one, without "Clear": evidence is superseded by a new
+    file, never removed (the earlier one stays in the obligation's history)."""
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["required"] = True  # the template offers "Clear" only for optional fields
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return FileInput.value_from_datadict(self, data, files, name)
+
+
 def moved_message(count: int) -> str:
     return ngettext("%(count)d agreement moved on.", "%(count)d agreements moved on.", count) % {
         "count": count
@@ -47,19 +62,30 @@ def terminated_message(count: int) -> str:
     }
 
 
+def withdrawn_message(count: int) -> str:
+    return ngettext("%(count)d obligation withdrawn.", "%(count)d obligations withdrawn.", count) % {
+        "count": count
+    }
+
+
 class PartyInline(SecretariatTabularInline):
     model = Party
     extra = 1
+    can_delete = False  # obligations hang on a party; its record stays
     fields = ("kind", "zone", "institution", "role")
 
 
 class ObligationInline(SecretariatTabularInline):
     model = Obligation
     extra = 1
+    can_delete = False  # withdrawn, with a reason, from the obligations list
     fields = ("description", "party", "due_on", "status", "done_on")
     readonly_fields = ("status", "done_on")
     formfield_overrides = DATE_FIELDS
     show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Obligation]:
+        return super().get_queryset(request).current()  # the withdrawn ones are in the timeline
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "party":
@@ -180,6 +206,9 @@ class AgreementAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Se
         """Agreements end by expiry or termination, with their record kept."""
         return False
 
+    def timeline_parts(self, obj: Agreement) -> tuple[list[Any], list[Any]]:
+        return agreement_timeline(obj)
+
     @admin.display(description=_("signed on"), ordering="signed_on")
     def signed(self, agreement: Agreement) -> str:
         return format_date(agreement.signed_on) or "—"
@@ -234,12 +263,7 @@ class AgreementAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Se
                     services.update_obligation(request.user, inline_form.instance, **fields)
                 else:
                     services.add_obligation(request.user, agreement, **fields)
-            formset.new_objects, formset.changed_objects = [], []
-            formset.deleted_objects = []
-            for inline_form in formset.deleted_forms:
-                if inline_form.instance.pk:
-                    inline_form.instance.delete()
-                    formset.deleted_objects.append(inline_form.instance)
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             return
         super().save_formset(request, form, formset, change)
 
@@ -288,6 +312,23 @@ class AgreementAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Se
         ]
 
 
+class WithdrawnFilter(admin.SimpleListFilter):
+    """Withdrawn obligations leave the follow-up list unless asked for."""
+
+    title = _("withdrawn")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("Withdrawn only")), ("all", _("Withdrawn too"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Obligation]) -> QuerySet[Obligation]:
+        if self.value() == "yes" or request.GET.get("status__exact") == Obligation.Status.WITHDRAWN:
+            return queryset.filter(status=Obligation.Status.WITHDRAWN)
+        if self.value() == "all":
+            return queryset
+        return queryset.current()
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = _("overdue")
     parameter_name = "overdue"
@@ -302,7 +343,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
+class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
     """All obligations across agreements, overdue first: the secretariat's follow-up list."""
 
     list_display = (
@@ -315,6 +356,7 @@ class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
     )
     list_filter = (
         OverdueFilter,
+        WithdrawnFilter,
         calendar_date_filter("due_on", _("due on"), dates=True),
         "status",
         "agreement__subject",
@@ -336,8 +378,9 @@ class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
         "done_on",
     )
     readonly_fields = ("agreement", "description", "party", "due_on", "done_on")
-    formfield_overrides = DATE_FIELDS
+    formfield_overrides = {**DATE_FIELDS, models.FileField: {"widget": SupersedingFileInput}}
     change_list_template = "admin/export_change_list.html"
+    actions = ("withdraw_selected",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Obligation]:
         # Annotated before the admin orders by the annotation.
@@ -350,7 +393,21 @@ class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
         return False  # obligations are added on their agreement's page
 
     def has_delete_permission(self, request: HttpRequest, obj: Obligation | None = None) -> bool:
-        return False
+        return False  # withdrawn with a reason instead, and kept
+
+    def has_change_permission(self, request: HttpRequest, obj: Obligation | None = None) -> bool:
+        """A withdrawn obligation is read, with its history, not changed."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and not (obj is not None and obj.status == Obligation.Status.WITHDRAWN)
+
+    def timeline_parts(self, obj: Obligation) -> tuple[list[Any], list[Any]]:
+        return obligation_timeline(obj)
+
+    @admin.action(description=_("Withdraw the selected obligations…"))
+    def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[Obligation]) -> HttpResponse | None:
+        return self.with_reason(
+            request, queryset, "withdraw_selected", services.withdraw_obligation, withdrawn_message
+        )
 
     @admin.display(description=_("what is owed"))
     def short_description(self, obligation: Obligation) -> str:
@@ -369,19 +426,27 @@ class ObligationAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
         return obligation.has_evidence
 
     def save_model(self, request: HttpRequest, obj: Obligation, form: Any, change: bool) -> None:
-        """The secretariat records a report on the party's behalf, through the same rule as the party."""
+        """The secretariat records a report on the party's behalf, through the same rule as the party;
+        with the status unchanged, a change of evidence alone is saved as a correction of the evidence.
+        A change it cannot make is refused with the reason, never reported as saved."""
         data = form.cleaned_data
         status = data["status"]
-        if status in (Obligation.Status.IN_PROGRESS, Obligation.Status.DONE):
-            services.report_obligation(
-                request.user,
-                obj,
-                status=status,
-                evidence_note=data.get("evidence_note", ""),
-                evidence_link=data.get("evidence_link", ""),
-                evidence_file=data.get("evidence_file") if "evidence_file" in form.changed_data else None,
+        evidence = {
+            "evidence_note": data.get("evidence_note", ""),
+            "evidence_link": data.get("evidence_link", ""),
+            "evidence_file": data.get("evidence_file") if "evidence_file" in form.changed_data else None,
+        }
+        current = Obligation.objects.get(pk=obj.pk).status
+        if status != current and status in (Obligation.Status.IN_PROGRESS, Obligation.Status.DONE):
+            services.report_obligation(request.user, obj, status=status, **evidence)
+        elif status == current:
+            if {"evidence_note", "evidence_link", "evidence_file"} & set(form.changed_data):
+                services.correct_evidence(request.user, obj, **evidence)
+        elif status == Obligation.Status.WITHDRAWN:
+            raise ValidationError(
+                _("Withdraw an obligation with the action on the obligations list, which asks why.")
             )
-        elif status != Obligation.objects.get(pk=obj.pk).status:
+        else:
             raise ValidationError(
                 _("Only in progress or done can be recorded here; missed is set by the portal.")
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -14,22 +14,29 @@ from rest_framework.response import Response
 from agreements import services
 from agreements.models import Agreement, Obligation, Party
 from zones_portal.api.permissions import WritesNeedAWriteKey
-from zones_portal.api.responses import ERRORS
+from zones_portal.api.responses import ERRORS, WRITE_ERRORS
+from zones_portal.api.schema import WholeBodyPatchSchema
+from zones_portal.api.serializers import RequestSerializer
 from zones_portal.api.views import ScopedViewSetMixin
 
 
 class PartySerializer(serializers.ModelSerializer):
-    zone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    institution = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A party is the secretariat, a zone or an institution: the other two are null.
+    zone = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    institution = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Party
         fields = ("id", "kind", "zone", "institution", "role")
+        read_only_fields = fields
 
 
 class ObligationSerializer(serializers.ModelSerializer):
     party = serializers.PrimaryKeyRelatedField(read_only=True)
-    status = serializers.CharField(source="current_status", read_only=True)
+    status = serializers.ChoiceField(
+        source="current_status", choices=Obligation.Status.choices, read_only=True
+    )
+    evidence_link = serializers.URLField(read_only=True, allow_blank=True)  # "" until a link is given
     has_evidence_file = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +61,9 @@ class ObligationSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(source="current_status", read_only=True)
+    status = serializers.ChoiceField(
+        source="current_status", choices=Agreement.Status.choices, read_only=True
+    )
     parties = PartySerializer(many=True, read_only=True)
     obligations = ObligationSerializer(many=True, read_only=True)
 
@@ -96,12 +105,12 @@ class AgreementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             .order_by("-signed_on", "-pk")
             .prefetch_related(
                 Prefetch("parties", queryset=Party.objects.select_related("zone", "institution")),
-                Prefetch("obligations", queryset=Obligation.objects.order_by("due_on", "pk")),
+                Prefetch("obligations", queryset=Obligation.objects.current().order_by("due_on", "pk")),
             )
         )
 
 
-class ObligationReportSerializer(serializers.Serializer):
+class ObligationReportSerializer(RequestSerializer):
     status = serializers.ChoiceField(choices=[Obligation.Status.IN_PROGRESS, Obligation.Status.DONE])
     evidence_note = serializers.CharField(required=False, allow_blank=True)
     evidence_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
@@ -113,11 +122,19 @@ class ObligationReportSerializer(serializers.Serializer):
         summary="Report progress on an obligation the caller's institution owes",
         description="Marking it done needs evidence: a note or a link (or a file given earlier).",
         request=ObligationReportSerializer,
-        responses={200: ObligationSerializer, **ERRORS},
+        responses={200: ObligationSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Done, with a link to the evidence",
+                request_only=True,
+                value={"status": "done", "evidence_link": "https://example.org/report"},
+            )
+        ],
     ),
 )
 class ObligationViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     serializer_class = ObligationSerializer
+    schema = WholeBodyPatchSchema()  # a report is validated whole: its status is required
     permission_classes = (IsAuthenticated, WritesNeedAWriteKey)
     http_method_names = ("get", "patch", "head", "options")
 

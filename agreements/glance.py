@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Obligation, Party
+from agreements.signals import AGREEMENTS
 from zones_portal import permissions
 from zones_portal.glance import Panel, register
 
 
-@register
+@register(counters=(AGREEMENTS,))  # a zone's or institution's counts: kept per scope
 def panels(user: Any) -> list[Panel]:
     scope = permissions.scope_of(user)
     if scope.zone_id is not None:

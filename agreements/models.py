@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
@@ -89,6 +90,7 @@ class Agreement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords()  # every version: zones_portal.history
 
     class Meta:
         ordering = ["-signed_on", "-pk"]
@@ -184,6 +186,8 @@ class Party(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SIGNATORY)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agreement", "kind", "pk"]
         verbose_name = _("party")
@@ -259,6 +263,8 @@ class SignedDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["agreement", "-version"]
         verbose_name = _("signed document")
@@ -272,10 +278,16 @@ class SignedDocument(models.Model):
 
 
 class ObligationQuerySet(ScopedQuerySet):
+    def current(self) -> ObligationQuerySet:
+        """The obligations lists show: every one not withdrawn."""
+        return self.exclude(status=Obligation.Status.WITHDRAWN)
+
     def overdue_first(self, today: dt.date | None = None) -> ObligationQuerySet:
         """Open obligations past their due date first, then by due date."""
         today = today or timezone.localdate()
-        open_and_late = Q(due_on__lt=today) & ~Q(status=Obligation.Status.DONE)
+        open_and_late = Q(due_on__lt=today) & ~Q(
+            status__in=[Obligation.Status.DONE, Obligation.Status.WITHDRAWN]
+        )
         return self.annotate(
             overdue=models.Case(
                 models.When(open_and_late, then=0), default=1, output_field=models.IntegerField()
@@ -291,6 +303,9 @@ class Obligation(models.Model):
         IN_PROGRESS = "in_progress", pgettext_lazy("obligation status", "In progress")
         DONE = "done", pgettext_lazy("obligation status", "Done")
         MISSED = "missed", pgettext_lazy("obligation status", "Missed")
+        # Recorded by mistake, or no longer owed: off every list, the reminders and the scorecard, and
+        # kept in the agreement's history (``ObligationQuerySet.current`` leaves it out).
+        WITHDRAWN = "withdrawn", pgettext_lazy("obligation status", "Withdrawn")
 
     OPEN = (Status.PENDING, Status.IN_PROGRESS)  # owed and not yet past its due date
 
@@ -317,6 +332,7 @@ class Obligation(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ObligationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_on", "pk"]

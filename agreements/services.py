@@ -33,7 +33,14 @@ from agreements.models import (
 )
 from zones_portal.dates import format_date
 from zones_portal.files import check_upload, stored_as
-from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
+from zones_portal.lifecycle import (
+    InvalidMoveError,
+    Lifecycle,
+    Move,
+    on_behalf_of,
+    reject_unknown_fields,
+    who,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -101,8 +108,19 @@ OBLIGATION_LIFECYCLE = Lifecycle(
             _("This obligation is already done."),
         ),
         "miss": Move(Obligation.OPEN, ObligationStatus.MISSED, permissions.by_the_portal, "", ""),
+        # Recorded by mistake, or no longer owed: it leaves the lists, the reminders and the scorecard,
+        # and stays in the agreement's history. Never deleted.
+        "withdraw": Move(
+            (ObligationStatus.PENDING, ObligationStatus.IN_PROGRESS, ObligationStatus.MISSED),
+            ObligationStatus.WITHDRAWN,
+            permissions.can_manage_agreements,
+            MANAGED_BY_THE_SECRETARIAT,
+            _("Only an obligation not yet done can be withdrawn."),
+            reason_required=_("Say why the obligation is withdrawn."),
+        ),
     },
 )
+WITHDRAWN_OBLIGATION = _("This obligation was withdrawn; it is kept only in the agreement's history.")
 # Which move a reported status makes, from any state the table allows.
 REPORTED_AS = {ObligationStatus.IN_PROGRESS: "start", ObligationStatus.DONE: "complete"}
 
@@ -119,6 +137,7 @@ def create_agreement(actor: Actor, *, parties: Iterable[dict[str, Any]] = (), **
     reject_unknown_fields(fields, AGREEMENT_FIELDS, "agreement")
     agreement = Agreement(status=Status.DRAFT, created_by=who(actor), **fields)
     agreement.full_clean(exclude=["created_by"])
+    on_behalf_of(actor, agreement)
     agreement.save()
     for data in parties:
         add_party(actor, agreement, **data)
@@ -136,6 +155,7 @@ def update_agreement(actor: Actor, agreement: Agreement, **fields: Any) -> Agree
     for name, value in fields.items():
         setattr(agreement, name, value)
     agreement.full_clean(exclude=["created_by"])
+    on_behalf_of(actor, agreement)
     agreement.save()
     return agreement
 
@@ -145,6 +165,7 @@ def add_party(actor: Actor, agreement: Agreement, **fields: Any) -> Party:
     _require_secretariat(actor)
     party = Party(agreement=agreement, **fields)
     party.full_clean()
+    on_behalf_of(actor, party)
     party.save()
     return party
 
@@ -212,7 +233,7 @@ def add_signed_document(
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
     latest = agreement.documents.aggregate(latest=Max("version"))["latest"] or 0
-    return SignedDocument.objects.create(
+    document = SignedDocument(
         agreement=agreement,
         version=latest + 1,
         file=upload,
@@ -221,6 +242,9 @@ def add_signed_document(
         note=note.strip(),
         uploaded_by=who(actor),
     )
+    on_behalf_of(actor, document)
+    document.save()
+    return document
 
 
 # Obligations --------------------------------------------------------------------------------------
@@ -233,6 +257,7 @@ def add_obligation(
     _require_secretariat(actor)
     obligation = Obligation(agreement=agreement, description=description, party=party, due_on=due_on)
     obligation.full_clean(exclude=["evidence_file"])
+    on_behalf_of(actor, obligation)
     obligation.save()
     OBLIGATION_LIFECYCLE.begin(actor, obligation)
     return obligation
@@ -243,12 +268,57 @@ def update_obligation(actor: Actor, obligation: Obligation, **fields: Any) -> Ob
     """The secretariat corrects what is owed, by whom and by when."""
     _require_secretariat(actor)
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    if obligation.status == ObligationStatus.WITHDRAWN:
+        raise InvalidMoveError(WITHDRAWN_OBLIGATION)
     reject_unknown_fields(fields, OBLIGATION_FIELDS, "obligation")
     for name, value in fields.items():
         setattr(obligation, name, value)
     obligation.full_clean(exclude=["evidence_file"])
+    on_behalf_of(actor, obligation)
     obligation.save()
     return obligation
+
+
+@transaction.atomic
+def withdraw_obligation(actor: Actor, obligation: Obligation, reason: str) -> Obligation:
+    """The secretariat takes back an obligation recorded by mistake or no longer owed, saying why."""
+    obligation = OBLIGATION_LIFECYCLE.enter("withdraw", actor, obligation, reason)
+    return OBLIGATION_LIFECYCLE.move("withdraw", actor, obligation, reason)
+
+
+def _open_for_reports(actor: Actor, obligation: Obligation) -> Obligation:
+    """The obligation, locked, once the checks every report and evidence correction share have passed."""
+    obligation = (
+        Obligation.objects.select_for_update().select_related("party", "agreement").get(pk=obligation.pk)
+    )
+    if not permissions.can_update_obligation(actor, obligation):
+        raise PermissionDenied(NOT_YOURS)
+    if obligation.status == ObligationStatus.WITHDRAWN:
+        raise InvalidMoveError(WITHDRAWN_OBLIGATION)
+    if obligation.agreement.status not in Agreement.IN_FORCE:
+        raise InvalidMoveError(_("Obligations are reported only once their agreement is in force."))
+    return obligation
+
+
+def _take_evidence(
+    obligation: Obligation,
+    evidence_note: str | None,
+    evidence_link: str | None,
+    evidence_file: UploadedFile | None,
+) -> None:
+    """Sets the evidence given. A new file supersedes the old one, which stays in storage and in the
+    obligation's history, where those who may see the obligation can still download it."""
+    if evidence_note is not None:
+        obligation.evidence_note = evidence_note.strip()
+    if evidence_link is not None:
+        obligation.evidence_link = evidence_link.strip()
+    if evidence_file:  # None: no new file; a file is superseded by another, never cleared
+        try:
+            kind = check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
+        except ValidationError as error:
+            raise ValidationError({"evidence_file": error.messages}) from error
+        obligation.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
+        obligation.evidence_file = evidence_file
 
 
 @transaction.atomic
@@ -263,41 +333,43 @@ def report_obligation(
     today: dt.date | None = None,
 ) -> Obligation:
     """The party that owes it reports progress; 'done' needs evidence, old or new."""
-    obligation = (
-        Obligation.objects.select_for_update().select_related("party", "agreement").get(pk=obligation.pk)
-    )
-    if not permissions.can_update_obligation(actor, obligation):
-        raise PermissionDenied(NOT_YOURS)
-    if obligation.agreement.status not in Agreement.IN_FORCE:
-        raise InvalidMoveError(_("Obligations are reported only once their agreement is in force."))
+    obligation = _open_for_reports(actor, obligation)
     if status not in REPORTED_AS:
         raise ValidationError({"status": [_("Report it as in progress or done.")]})
     moving = status != obligation.status
     if moving:
         OBLIGATION_LIFECYCLE.check(REPORTED_AS[status], actor, obligation)
-    if evidence_note is not None:
-        obligation.evidence_note = evidence_note.strip()
-    if evidence_link is not None:
-        obligation.evidence_link = evidence_link.strip()
-    if evidence_file is not None:
-        try:
-            kind = check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
-        except ValidationError as error:
-            raise ValidationError({"evidence_file": error.messages}) from error
-        replaced = obligation.evidence_file.name if obligation.evidence_file else ""
-        obligation.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
-        obligation.evidence_file = evidence_file
-        if replaced:
-            # The replaced file is not kept: evidence is one file, and a stray copy would outlive its checks.
-            storage = obligation.evidence_file.storage
-            transaction.on_commit(lambda: storage.delete(replaced))
-    if moving:
+        # The move saves the status alone, so its version in the history keeps the evidence as it was.
         OBLIGATION_LIFECYCLE.move(REPORTED_AS[status], actor, obligation)
+    _take_evidence(obligation, evidence_note, evidence_link, evidence_file)
     if status == Obligation.Status.DONE and obligation.done_on is None:
         obligation.done_on = today or timezone.localdate()
     obligation.full_clean(exclude=["evidence_file"])
+    on_behalf_of(actor, obligation)
     obligation.save()
     return obligation
+
+
+@transaction.atomic
+def correct_evidence(
+    actor: Actor,
+    obligation: Obligation,
+    *,
+    evidence_note: str | None = None,
+    evidence_link: str | None = None,
+    evidence_file: UploadedFile | None = None,
+) -> bool:
+    """Corrects the evidence of an obligation without moving its status (a better note, the right
+    file); returns whether anything changed. A done obligation keeps needing evidence."""
+    obligation = _open_for_reports(actor, obligation)
+    before = (obligation.evidence_note, obligation.evidence_link, obligation.evidence_file.name)
+    _take_evidence(obligation, evidence_note, evidence_link, evidence_file)
+    if (obligation.evidence_note, obligation.evidence_link) == before[:2] and evidence_file is None:
+        return False
+    obligation.full_clean(exclude=["evidence_file"])
+    on_behalf_of(actor, obligation)
+    obligation.save()
+    return True
 
 
 def mark_missed_obligations(today: dt.date | None = None) -> int:

@@ -9,5 +9,10 @@ urlpatterns = [
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("obligations/<int:pk>/report/", views.obligation_report, name="obligation-report"),
     path("obligations/<int:pk>/evidence/", views.evidence_download, name="evidence"),
+    path(
+        "obligations/<int:pk>/evidence/<int:version>/",
+        views.evidence_version_download,
+        name="evidence-version",
+    ),
     path("documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import permissions, services
 from agreements.forms import ObligationReportForm
+from agreements.history import agreement_timeline
 from agreements.models import Agreement, Obligation, Party, SignedDocument
+from agreements.signals import AGREEMENTS
 from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
+from zones_portal.fragments import cached_content, scope_key
+from zones_portal.history import timeline_for
 from zones_portal.permissions import scope_of
 from zones_portal.views import paginate
 
@@ -50,13 +58,28 @@ PAGE_SIZE = 25  # rows per page in each section of the agreements page
 @login_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """What my zone (or institution) owes, overdue first, then what falls due next, then what is done,
-    most recent first; and the agreements we are party to, most recently signed first. A page of each."""
+    most recent first; and the agreements we are party to, most recently signed first. A page of each.
+    The content is kept per scope, language, query and day until an agreement, party or obligation
+    changes (``zones_portal.fragments``)."""
     today = timezone.localdate()
+    content = cached_content(
+        request,
+        "agreements:list",
+        (AGREEMENTS,),
+        lambda: render_to_string("agreements/_agreement_list_body.html", _list_context(request, today)),
+        per=scope_key(scope_of(request.user)),
+        extra=today,
+    )
+    return render(request, "agreements/agreement_list.html", {"content": content})
+
+
+def _list_context(request: HttpRequest, today: dt.date) -> dict[str, object]:
     done = Q(status=Obligation.Status.DONE)
     owed = (
         Obligation.objects.visible_to(request.user)
         .filter(**_owed_by_me_q(request))
         .exclude(agreement__status__in=["draft", "terminated"])
+        .exclude(status=Obligation.Status.WITHDRAWN)
         .select_related("agreement")
         # A row shows the start of what is owed and the agreement's title, not the long texts.
         .annotate(description_start=Substr("description", 1, DESCRIPTION_SHOWN + 1))
@@ -72,16 +95,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         .defer("summary", "termination_reason")
         .prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("zone", "institution")))
     )
-    return render(
-        request,
-        "agreements/agreement_list.html",
-        {
-            "owed": paginate(request, owed, PAGE_SIZE, param="owed-page", anchor="owed"),
-            "agreements": paginate(
-                request, agreements, PAGE_SIZE, param="agreements-page", anchor="agreements"
-            ),
-        },
-    )
+    return {
+        "owed": paginate(request, owed, PAGE_SIZE, param="owed-page", anchor="owed"),
+        "agreements": paginate(request, agreements, PAGE_SIZE, param="agreements-page", anchor="agreements"),
+    }
 
 
 @login_required
@@ -91,12 +108,11 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("parties", queryset=Party.objects.select_related("zone", "institution")),
             Prefetch(
                 "obligations",
-                queryset=Obligation.objects.select_related("party__zone", "party__institution").order_by(
-                    "due_on", "pk"
-                ),
+                queryset=Obligation.objects.current()
+                .select_related("party__zone", "party__institution")
+                .order_by("due_on", "pk"),
             ),
             "documents",
-            "status_changes__changed_by",
         ),
         pk=pk,
     )
@@ -115,6 +131,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": agreement.events.visible_to(request.user)
             .select_related("host_zone", "category")
             .order_by("-starts_at"),
+            "timeline": timeline_for(request, *agreement_timeline(agreement)),
         },
     )
 
@@ -153,3 +170,15 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     if not obligation.evidence_file:
         raise Http404
     return files.download(obligation.evidence_file, obligation.evidence_file_name or "evidence")
+
+
+@login_required
+def evidence_version_download(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """An evidence file as it was at one version of the obligation: a superseded file stays
+    downloadable to whoever may see the obligation (withdrawn or not), and to nobody else."""
+    obligation = get_object_or_404(_obligations(request), pk=pk)
+    kept = get_object_or_404(
+        Obligation.history.filter(id=obligation.pk, history_id=version).exclude(evidence_file="")
+    )
+    stored = FieldFile(obligation, Obligation._meta.get_field("evidence_file"), kept.evidence_file)
+    return files.download(stored, kept.evidence_file_name or "evidence")

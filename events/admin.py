@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from events import services
 from events.conflicts import conflicts_for
+from events.history import STATUS_FIELDS, event_timeline
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from zones_portal.admin_site import (
     CsvExportMixin,
@@ -51,6 +52,7 @@ class EventCategoryAdmin(SecretariatAdmin):
 class ParticipationInline(SecretariatTabularInline):
     model = Participation
     extra = 0
+    can_delete = False  # an invitation, once sent, and its answer stay on the event
     fields = ("zone", "answer", "note", "invited_at", "answered_at", "answered_by")
     readonly_fields = ("answer", "note", "invited_at", "answered_at", "answered_by")
     verbose_name = _("participating zone")
@@ -150,6 +152,11 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
     def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         """Events are cancelled with a reason, never deleted: their history is the record."""
         return False
+
+    def timeline_parts(self, obj: Event) -> tuple[list[Any], list[Any]]:
+        return event_timeline(obj)
+
+    timeline_hidden = STATUS_FIELDS
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts(self, event: Event) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import IsAuthenticated
@@ -17,7 +17,8 @@ from events import services
 from events.filters import EventFilter
 from events.models import Event, EventCategory, Participation
 from zones_portal.api.permissions import WritesNeedAWriteKey
-from zones_portal.api.responses import ERRORS
+from zones_portal.api.responses import ERRORS, WRITE_ERRORS
+from zones_portal.api.serializers import RequestSerializer
 from zones_portal.api.views import CachedReadMixin, ScopedViewSetMixin
 from zones_portal.models import Zone
 
@@ -28,6 +29,7 @@ class ParticipationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ("zone", "answer", "note", "invited_at", "answered_at")
+        read_only_fields = fields
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -35,7 +37,7 @@ class EventSerializer(serializers.ModelSerializer):
     host_zone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     participating_zones = ParticipationSerializer(source="participations", many=True, read_only=True)
     co_organisers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    agreement = serializers.PrimaryKeyRelatedField(read_only=True)
+    agreement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # most carry out none
 
     class Meta:
         model = Event
@@ -60,7 +62,7 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventProposalSerializer(serializers.Serializer):
+class EventProposalSerializer(RequestSerializer):
     """What an institution sends to propose an event; checks beyond each field are the service's."""
 
     title = serializers.CharField(max_length=200)
@@ -95,7 +97,21 @@ class EventProposalSerializer(serializers.Serializer):
         summary="Propose an event (institutions)",
         description="Stored as submitted, co-organised by the caller's institution; the host zone is required.",
         request=EventProposalSerializer,
-        responses={201: EventSerializer, **ERRORS},
+        responses={201: EventSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "An exhibition in Qeshm",
+                request_only=True,
+                value={
+                    "title": "نمایشگاه آثار برگزیده",
+                    "category": "exhibition",
+                    "host_zone": "qeshm",
+                    "participating_zones": ["kish"],
+                    "starts_at": "2030-02-01T10:00:00+03:30",
+                    "ends_at": "2030-02-03T18:00:00+03:30",
+                },
+            )
+        ],
     ),
 )
 class EventViewSet(

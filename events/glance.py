@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Participation
+from events.signals import EVENTS
 from zones_portal import permissions
 from zones_portal.glance import Panel, register
 
 Status = Event.Status
 
 
-@register
+@register(counters=(EVENTS,))  # a zone's counts, or the secretariat's: kept per scope
 def panels(user: Any) -> list[Panel]:
     scope = permissions.scope_of(user)
     now = timezone.now()

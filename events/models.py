@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from zones_portal.dates import within_sane_years
 from zones_portal.files import ContentValidator, PrivatePath
@@ -144,6 +145,7 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["co_organisers"])  # every version: zones_portal.history
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -222,6 +224,8 @@ class Participation(models.Model):
         verbose_name=_("answered by"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["event", "zone__sort_order"]
         verbose_name = _("participation")
@@ -289,6 +293,8 @@ class EventReport(models.Model):
     filed_at = models.DateTimeField(_("filed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         indexes = [models.Index(fields=["filed_at"], name="event_report_filed")]
         verbose_name = _("post-event report")
@@ -298,7 +304,15 @@ class EventReport(models.Model):
         return str(self.event)
 
 
+class ReportAttachmentQuerySet(models.QuerySet):
+    def current(self) -> ReportAttachmentQuerySet:
+        """What the report shows: the attachments not withdrawn (those stay in the event's history)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class ReportAttachment(models.Model):
+    """A file of a post-event report. Taken back by the host zone, it is withdrawn, never erased."""
+
     report = models.ForeignKey(
         EventReport, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("report")
     )
@@ -320,6 +334,18 @@ class ReportAttachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    objects = ReportAttachmentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agreements.models import Agreement
 from events import permissions
@@ -30,7 +31,14 @@ from events.models import (
     StatusChange,
 )
 from zones_portal.files import KINDS, check_upload, stored_as
-from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields, who
+from zones_portal.lifecycle import (
+    InvalidMoveError,
+    Lifecycle,
+    Move,
+    on_behalf_of,
+    reject_unknown_fields,
+    who,
+)
 from zones_portal.models import Institution, Zone
 from zones_portal.permissions import institution_acting_for, is_secretariat
 
@@ -142,18 +150,22 @@ def _validate(actor: Actor, event: Event, participating_zones: Sequence[Zone]) -
         raise ValidationError(errors)
 
 
-def _sync_participations(event: Event, zones: Sequence[Zone], now: dt.datetime) -> None:
-    """Keeps the answers of zones still invited, invites new ones, drops the removed."""
+def _sync_participations(actor: Actor, event: Event, zones: Sequence[Zone], now: dt.datetime) -> None:
+    """Keeps the answers of zones still invited, invites new ones, drops the removed: a zone taken off
+    the list leaves the event, and its invitation and answer stay in the event's history."""
     wanted = {zone.pk for zone in zones}
     existing = {p.zone_id: p for p in event.participations.all()}
-    event.participations.exclude(zone_id__in=wanted).delete()
+    for zone_id, dropped in existing.items():
+        if zone_id not in wanted:
+            on_behalf_of(actor, dropped)
+            dropped.delete()
     invited_at = now if event.status != Status.DRAFT else None
-    Participation.objects.bulk_create(
-        [
-            Participation(event=event, zone_id=zone_id, invited_at=invited_at)
-            for zone_id in wanted - set(existing)
-        ]
-    )
+    added = [
+        Participation(event=event, zone_id=zone_id, invited_at=invited_at)
+        for zone_id in wanted - set(existing)
+    ]
+    on_behalf_of(actor, *added)
+    bulk_create_with_history(added, Participation)
 
 
 @transaction.atomic
@@ -173,9 +185,10 @@ def create_event(
     reject_unknown_fields(fields, EVENT_FIELDS, "event")
     event = Event(status=Status.DRAFT, created_by=who(actor), **fields)
     _validate(actor, event, participating_zones)
+    on_behalf_of(actor, event)
     event.save()
     event.co_organisers.set(co_organisers)
-    _sync_participations(event, participating_zones, timezone.now())
+    _sync_participations(actor, event, participating_zones, timezone.now())
     EVENT_LIFECYCLE.begin(actor, event)
     return event
 
@@ -196,9 +209,10 @@ def propose_event_as_institution(
     _validate(actor, event, participating_zones)
     if event.starts_at <= timezone.now():
         raise ValidationError({"starts_at": [_("An event must be proposed before it starts.")]})
+    on_behalf_of(actor, event)
     event.save()
     event.co_organisers.set([institution_id])
-    _sync_participations(event, participating_zones, timezone.now())
+    _sync_participations(actor, event, participating_zones, timezone.now())
     EVENT_LIFECYCLE.begin(actor, event)
     return event
 
@@ -237,11 +251,12 @@ def update_event(
         else list(event.participating_zones.all())
     )
     _validate(actor, event, zones)
+    on_behalf_of(actor, event)
     event.save()
     if co_organisers is not None:
         event.co_organisers.set(co_organisers)
     if participating_zones is not None:
-        _sync_participations(event, zones, timezone.now())
+        _sync_participations(actor, event, zones, timezone.now())
     return event
 
 
@@ -251,7 +266,11 @@ def submit_event(actor: Actor, event: Event) -> Event:
     event = EVENT_LIFECYCLE.enter("submit", actor, event)
     if event.starts_at <= timezone.now():
         raise InvalidMoveError(_("This event has already started; change its dates before submitting it."))
-    event.participations.filter(invited_at__isnull=True).update(invited_at=timezone.now())
+    invited = list(event.participations.filter(invited_at__isnull=True))
+    for participation in invited:
+        participation.invited_at = timezone.now()
+    on_behalf_of(actor, *invited)
+    bulk_update_with_history(invited, Participation, ["invited_at"])
     return EVENT_LIFECYCLE.move("submit", actor, event)
 
 
@@ -323,6 +342,7 @@ def respond_to_invitation(
     participation.note = note.strip()
     participation.answered_at = timezone.now()
     participation.answered_by = who(actor)
+    on_behalf_of(actor, participation)
     participation.save(update_fields=["answer", "note", "answered_at", "answered_by"])
     return participation
 
@@ -359,10 +379,11 @@ def file_report(
             errors.extend(exc.messages)
     if errors:
         raise ValidationError({"attachments": errors})
+    on_behalf_of(actor, report)
     report.save()
     for upload, kind in zip(uploads, kinds, strict=True):
         label = stored_as(upload, kind)
-        ReportAttachment.objects.create(
+        attachment = ReportAttachment(
             report=report,
             file=upload,
             original_name=label,
@@ -370,16 +391,26 @@ def file_report(
             size=upload.size or 0,
             uploaded_by=who(actor),
         )
+        on_behalf_of(actor, attachment)
+        attachment.save()
     if event.status == Status.HELD:
         EVENT_LIFECYCLE.move("report", actor, event)
     return report
 
 
 @transaction.atomic
-def remove_report_attachment(actor: Actor, attachment: ReportAttachment) -> None:
-    """The host zone takes back a file it attached by mistake; the report itself stays."""
+def withdraw_report_attachment(actor: Actor, attachment: ReportAttachment) -> ReportAttachment:
+    """The host zone takes back a file it attached by mistake: it leaves the report, and stays in the
+    event's history (and in storage), downloadable by whoever may see the event. Nothing is erased."""
+    attachment = (
+        ReportAttachment.objects.select_for_update().select_related("report__event").get(pk=attachment.pk)
+    )
     event = attachment.report.event
     _require(permissions.can_report_event(actor, event), EVENT_LIFECYCLE.moves["report"].not_allowed)
-    stored = attachment.file.name
-    attachment.delete()
-    transaction.on_commit(lambda: attachment.file.storage.delete(stored))
+    if attachment.withdrawn_at is not None:
+        raise InvalidMoveError(_("This attachment has already been withdrawn."))
+    attachment.withdrawn_at = timezone.now()
+    attachment.withdrawn_by = who(actor)
+    on_behalf_of(actor, attachment)
+    attachment.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return attachment

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,15 +20,19 @@ from django.views.decorators.http import require_POST
 
 from agreements.models import Agreement
 from events import permissions, services
-from events.calendar import build_month, weekday_names
+from events.calendar import build_month, overlapping, weekday_names
 from events.conflicts import conflicts_for
 from events.filters import EventFilter
 from events.forms import EventForm, InvitationAnswerForm, ReportForm
+from events.history import event_timeline
 from events.models import Event, EventReport, Participation, ReportAttachment
+from events.signals import EVENTS
 from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
+from zones_portal.fragments import cached_content, scope_key
+from zones_portal.history import timeline_for
 from zones_portal.models import Zone
-from zones_portal.permissions import scope_of
+from zones_portal.permissions import Scope, scope_of
 from zones_portal.views import Paged, paginate
 
 Status = Event.Status
@@ -88,9 +93,23 @@ def _sections(
 def event_list(request: HttpRequest) -> HttpResponse:
     """A zone's work at a glance: what is coming, what awaits a report, drafts, refusals, invitations.
 
-    Every section shows one page: what is coming soonest first, what is past most recent first."""
+    Every section shows one page: what is coming soonest first, what is past most recent first. The
+    content is kept per scope, language and query until an event changes (``zones_portal.fragments``),
+    and at most a minute, since what is "coming" and what "awaits a report" move with the clock."""
     scope = scope_of(request.user)
     now = timezone.now()
+    content = cached_content(
+        request,
+        "events:list",
+        (EVENTS,),
+        lambda: render_to_string("events/_event_list_body.html", _event_list_context(request, scope, now)),
+        per=scope_key(scope),
+        extra=now.replace(second=0, microsecond=0),
+    )
+    return render(request, "events/event_list.html", {"content": content})
+
+
+def _event_list_context(request: HttpRequest, scope: Scope, now: dt.datetime) -> dict[str, object]:
     base = _visible(request)
     soonest, latest, touched = ("starts_at", "pk"), ("-starts_at", "-pk"), ("-updated_at", "-pk")
     # An event that has ended has started: saying so lets the database walk the start index from now.
@@ -142,15 +161,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
             base.filter(co_organisers=scope.institution_id),
             [("co-organised", _("Co-organised by your institution"), Q(), latest)],
         )
-    return render(
-        request,
-        "events/event_list.html",
-        {
-            "sections": sections,
-            "invitations": invitations,
-            "can_propose": scope.zone_id is not None or scope.secretariat,
-        },
-    )
+    return {
+        "sections": sections,
+        "invitations": invitations,
+        "can_propose": scope.zone_id is not None or scope.secretariat,
+    }
 
 
 @login_required
@@ -161,14 +176,22 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related(
             Prefetch("participations", queryset=Participation.objects.select_related("zone", "answered_by")),
             "co_organisers",
-            "status_changes__changed_by",
         ),
         pk=pk,
     )
-    report = EventReport.objects.filter(event=event).prefetch_related("attachments").first()
+    report = (
+        EventReport.objects.filter(event=event)
+        .prefetch_related(Prefetch("attachments", queryset=ReportAttachment.objects.current()))
+        .first()
+    )
     scope = scope_of(request.user)
     my_invitation = next((p for p in event.participations.all() if p.zone_id == scope.zone_id), None)
     can_prepare = permissions.can_prepare_event(request.user, event)
+    agreement = (
+        Agreement.objects.visible_to(request.user).filter(pk=event.agreement_id).first()
+        if event.agreement_id
+        else None
+    )
     return render(
         request,
         "events/event_detail.html",
@@ -190,9 +213,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not event.has_ended
             else None,
             "can_decide": permissions.can_decide_event(request.user),
-            "agreement": Agreement.objects.visible_to(request.user).filter(pk=event.agreement_id).first()
-            if event.agreement_id
-            else None,
+            "agreement": agreement,
+            "timeline": timeline_for(
+                request, *event_timeline(event, may_see_agreement=agreement is not None)
+            ),
         },
     )
 
@@ -311,11 +335,13 @@ def attachment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     try:
-        services.remove_report_attachment(request.user, attachment)
-    except PermissionDenied as error:
+        services.withdraw_report_attachment(request.user, attachment)
+    except (ValidationError, PermissionDenied) as error:
         show_refusal(request, error)
     else:
-        messages.success(request, _("The attachment is removed."))
+        messages.success(
+            request, _("The attachment is withdrawn from the report; it stays in the event's history.")
+        )
     return redirect("events:detail", pk=attachment.report.event_id)
 
 
@@ -327,35 +353,50 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     return files.download(attachment.file, attachment.original_name)
 
 
-def _anchor(request: HttpRequest) -> dt.date:
+SHOWN_YEARS = range(1900, 2201)  # a day outside is taken for no day at all: the grid around it would overflow
+
+
+def _anchor(request: HttpRequest, name: str = "date") -> dt.date | None:
     try:
-        return dt.date.fromisoformat(request.GET.get("date", ""))
+        day = dt.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
-        return timezone.localdate()
+        return None
+    return day if day.year in SHOWN_YEARS else None
+
+
+DAY_PAGE_SIZE = 20  # events per page of a day's list, the calendar's "and N more"
+PK_MARK = 987654321  # stands for an event's id: its address is reversed once per page, not per event
 
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    """All approved events across the zones, a month at a time."""
-    # The grid shows titles, hosts and categories: the long description stays behind.
-    published = Event.objects.published().select_related("category", "host_zone").defer("description")
+    """All approved events across the zones, a month at a time; ``?day=`` lists one day's, a page at a
+    time. The same for every reader, so its content is kept once per language, query and day until an
+    event changes (``zones_portal.fragments``)."""
+    today = timezone.localdate()
+    content = cached_content(
+        request, "events:calendar", (EVENTS,), lambda: _calendar_content(request, today), extra=today
+    )
+    return render(request, "events/calendar.html", {"content": content})
+
+
+def _calendar_content(request: HttpRequest, today: dt.date) -> str:
+    published = Event.objects.published()
     event_filter = EventFilter(request.GET or None, queryset=published)
     events = event_filter.qs if event_filter.is_valid() else published
-    month = build_month(_anchor(request), events, get_language())
-    # A month can show hundreds of entries, and an event that spans days shows on each: its address is
-    # worked out once per event (reversing one costs tens of microseconds), not once per entry.
-    shown = {event.pk: event for week in month.weeks for day in week for event in day.events}
-    for event in shown.values():
-        event.detail_url = reverse("events:detail", args=[event.pk])
     query = request.GET.copy()
-    query.pop("date", None)
-    return render(
-        request,
-        "events/calendar.html",
-        {
-            "month": month,
-            "weekdays": weekday_names(get_language()),
-            "filter": event_filter,
-            "query": query.urlencode(),
-        },
-    )
+    for name in ("date", "day", "page"):
+        query.pop(name, None)
+    detail = reverse("events:detail", args=[PK_MARK])
+    context: dict[str, object] = {"filter": event_filter, "query": query.urlencode()}
+    day = _anchor(request, "day")
+    if day is not None:
+        # A row shows its title, host, category and times: the long description stays behind.
+        rows = overlapping(events, day, day).select_related("category", "host_zone").defer("description")
+        context.update(day=day, page=paginate(request, rows, DAY_PAGE_SIZE))
+        return render_to_string("events/_calendar_day_body.html", context)
+    month = build_month(_anchor(request) or today, events, get_language())
+    for entry in {entry.pk: entry for week in month.weeks for day in week for entry in day.events}.values():
+        entry.url = detail.replace(str(PK_MARK), str(entry.pk))
+    context.update(month=month, weekdays=weekday_names(get_language()))
+    return render_to_string("events/_calendar_body.html", context)

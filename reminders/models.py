@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class Notification(models.Model):
@@ -55,6 +56,9 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    # The claim of the worker sending it: kept fresh while the mail server talks, so the requeue of rows
+    # left 'sending' takes only those whose worker died.
+    lease_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 
@@ -75,6 +79,10 @@ class Notification(models.Model):
             # A person's list, newest first, read a page at a time however long their history.
             models.Index(fields=["recipient", "-due_at", "-id"], name="notification_recipient_due"),
             models.Index(fields=["content_type", "object_id", "rule"], name="notification_subject_rule"),
+            # The requeue reads only rows being sent.
+            models.Index(
+                fields=["lease_until"], condition=Q(status="sending"), name="notification_sending_lease"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -116,6 +124,8 @@ class RuleSetting(models.Model):
             "Days, as a list such as [14, 7, 1]; what each number counts from is in the rule's description."
         ),
     )
+
+    history = HistoricalRecords()  # who changed a rule's offsets, and when (zones_portal.history)
 
     class Meta:
         ordering = ["rule"]

@@ -14,10 +14,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from smtplib import SMTPException
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
@@ -26,6 +27,7 @@ from reminders.registry import RULES, Rule, offsets_for, one_sweep
 from zones_portal.health import record_heartbeat
 from zones_portal.mail import render_mail, send_templated_mail
 from zones_portal.models import User
+from zones_portal.queueing import lease_kept
 
 logger = logging.getLogger(__name__)
 Status = Notification.Status
@@ -50,9 +52,14 @@ class SweepReport:
 
 def _title(rule: Rule, subject: object, occasion: str, language: str) -> str:
     with translation.override(language):
-        if rule.headline is not None:
-            return str(rule.headline(subject, occasion))[:300]
-        return str(rule.context(subject, occasion).get("headline", rule.title))[:300]
+        return _worded(rule, subject, occasion)
+
+
+def _worded(rule: Rule, subject: object, occasion: str) -> str:
+    """The title in the active language."""
+    if rule.headline is not None:
+        return str(rule.headline(subject, occasion))[:300]
+    return str(rule.context(subject, occasion).get("headline", rule.title))[:300]
 
 
 def _chosen(only: list[str] | None) -> list[Rule]:
@@ -81,7 +88,7 @@ def _record_rule(
 ) -> tuple[list[Notification], list[Notification]]:
     """One rule's due reminders, recorded once: (created, missed). A bounded number of queries, however
     many items are due: the rule's collect batches its own lookups; here one query for what is already
-    recorded, one for the recipients, one insert (batched by the database driver) and one to read back."""
+    recorded, one for the recipients and one insert that returns what it inserted (``_insert_once``)."""
     catch_up_from = now - settings.REMINDER_CATCH_UP
     horizon = now - settings.REMINDER_LOOKBACK
     dues = [due for due in rule.collect(now, offsets, horizon) if due.due_at <= now]
@@ -119,16 +126,14 @@ def _record_rule(
     }
     stamp = timezone.now()
     new_notification = _notification_maker()
+    titles = _titles(rule, wanted, people)
     rows = []
-    for due, content_type, object_id, recipients in wanted:
+    for index, (due, content_type, object_id, recipients) in enumerate(wanted):
         status = Status.PENDING if due.due_at >= catch_up_from else Status.MISSED
-        titles: dict[str, str] = {}  # worded once per language, not once per recipient
         for recipient_id in recipients:
             if recipient_id not in people:
                 continue
             language, email = people[recipient_id]
-            if language not in titles:
-                titles[language] = _title(rule, due.subject, due.occasion, language)
             rows.append(
                 new_notification(
                     rule=rule.slug,
@@ -138,40 +143,93 @@ def _record_rule(
                     occasion=due.occasion,
                     due_at=due.due_at,
                     status=status,
-                    title=titles[language],
+                    title=titles[index, language],
                     channel=Notification.Channel.EMAIL if email else Notification.Channel.DASHBOARD,
                     created_at=stamp,
                 )
             )
     if not rows:
         return [], []
-    if dry_run:
-        fresh = rows
-    else:
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        # What this sweep inserted (not what a concurrent one did), found through the unique index; the
-        # rows in hand take their ids rather than being loaded again.
-        inserted = {
-            (content_type_id, object_id, recipient_id, occasion): pk
-            for pk, content_type_id, object_id, recipient_id, occasion in Notification.objects.filter(
-                rule=rule.slug,
-                content_type__in={row.content_type_id for row in rows},
-                object_id__in={row.object_id for row in rows},
-                created_at=stamp,
-            ).values_list("pk", "content_type_id", "object_id", "recipient_id", "occasion")
-        }
-        fresh = []
-        for row in rows:
-            pk = inserted.get((row.content_type_id, row.object_id, row.recipient_id, row.occasion))
-            if pk is not None:
-                row.pk = pk
-                row._state.adding = False
-                row._state.db = Notification.objects.db
-                fresh.append(row)
+    fresh = rows if dry_run else _insert_once(rows)
     return (
         [n for n in fresh if n.status == Status.PENDING],
         [n for n in fresh if n.status == Status.MISSED],
     )
+
+
+def _titles(
+    rule: Rule, wanted: list[tuple[Any, ContentType, int, list[int]]], people: dict[int, tuple[str, str]]
+) -> dict[tuple[int, str], str]:
+    """Each due item's title in each language its recipients read, by (item's index, language): worded
+    once per item and language, with each language switched on once for the whole rule rather than once
+    per item (switching costs more than wording)."""
+    needed: dict[str, list[int]] = {}
+    for index, (_due, _content_type, _object_id, recipients) in enumerate(wanted):
+        for language in dict.fromkeys(people[uid][0] for uid in recipients if uid in people):
+            needed.setdefault(language, []).append(index)
+    titles: dict[tuple[int, str], str] = {}
+    for language, indexes in needed.items():
+        with translation.override(language):
+            for index in indexes:
+                due = wanted[index][0]
+                titles[index, language] = _worded(rule, due.subject, due.occasion)
+    return titles
+
+
+def _insert_once(rows: list[Notification]) -> list[Notification]:
+    """Inserts the rows the once-only constraint lets in and returns them, with their ids: what this
+    sweep inserted, not what a concurrent one did. One ``INSERT ... ON CONFLICT DO NOTHING RETURNING``
+    per batch (SQLite and PostgreSQL both speak it, and batches are sized as bulk_create sizes them), so
+    no second query reads the ids back. Written out rather than through bulk_create, which prepares
+    every value through its field and then cannot say which rows it inserted: at 6,000 reminders that
+    preparation and the read-back cost more than the insert itself."""
+    alias = router.db_for_write(Notification)
+    connection = connections[alias]
+    meta = Notification._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    prepare = [_preparer(field, connection) for field in fields]
+    quote = connection.ops.quote_name
+    key_columns = [
+        meta.get_field(name).column for name in ("content_type", "object_id", "recipient", "occasion")
+    ]
+    # Names from the model's own options, quoted by the backend; every value is a parameter.
+    statement = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) VALUES "  # noqa: S608
+        "{values} ON CONFLICT DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}, {', '.join(quote(column) for column in key_columns)}"
+    )
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    by_key = {(row.content_type_id, row.object_id, row.recipient_id, row.occasion): row for row in rows}
+    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    fresh = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), size):
+            batch = rows[first : first + size]
+            values = [
+                convert(value)
+                for row in batch
+                for convert, value in zip(prepare, (getattr(row, f.attname) for f in fields), strict=True)
+            ]
+            cursor.execute(statement.format(values=", ".join([one_row] * len(batch))), values)
+            for pk, *key in cursor.fetchall():
+                row = by_key[tuple(key)]
+                row.pk = pk
+                row._state.adding = False
+                row._state.db = alias
+                fresh.append(row)
+    return fresh
+
+
+def _preparer(field: models.Field, connection: Any) -> Callable[[Any], Any]:
+    """How a value of ``field`` goes to the database driver: dates through the backend's adapter (time
+    zones), plain text and numbers as they are, anything else through the field as Django would."""
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, models.CharField | models.TextField):
+        return lambda value: None if value is None else str(value)
+    if isinstance(field, models.IntegerField | models.BooleanField | models.ForeignKey):
+        return lambda value: value
+    return lambda value: field.get_db_prep_save(value, connection)
 
 
 def _cancel_rule(rule: Rule, now: dt.datetime) -> int:
@@ -275,11 +333,27 @@ def cancel_stale(now: dt.datetime) -> int:
 
 
 def reset_stuck(now: dt.datetime) -> int:
-    """A worker that died mid-send leaves its row 'sending'; once its lease is over it is tried again."""
+    """A worker that died mid-send leaves its row 'sending' and stops renewing its lease; once the lease
+    has run out the row waits again, to be queued and claimed anew. A live worker renews its lease, so
+    its row is never taken from it. (A row claimed before leases were kept counts from its claim.)"""
     lease = dt.timedelta(seconds=settings.REMINDER_SENDING_LEASE_SECONDS)
-    return Notification.objects.filter(status=Status.SENDING, queued_at__lt=now - lease).update(
-        status=Status.PENDING, queued_at=None
+    ran_out = Q(lease_until__lt=now) | Q(lease_until__isnull=True, queued_at__lt=now - lease)
+    return Notification.objects.filter(ran_out, status=Status.SENDING).update(
+        status=Status.PENDING, queued_at=None, lease_until=None
     )
+
+
+def requeue_stuck(now: dt.datetime | None = None) -> list[int]:
+    """Between sweeps (every minute): what a dead worker left 'sending' goes back to waiting once its
+    lease ran out, and what waits unqueued (the broker was down) is queued, so neither waits for the
+    next sweep. Returns what was queued; a broker still down is logged and tried next time."""
+    now = now or timezone.now()
+    reset_stuck(now)
+    try:
+        return queue_pending(now)
+    except BrokerUnavailableError as error:
+        logger.warning("%s", error)
+        return []
 
 
 def queue_pending(now: dt.datetime) -> list[int]:
@@ -356,44 +430,56 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> str:
     """Sends one reminder. Returns sent, skipped (not pending: sent already or taken by another
     worker), cancelled, retry or failed. Safe to call again for the same row."""
     now = now or timezone.now()
+    lease = settings.REMINDER_SENDING_LEASE_SECONDS
     claimed = Notification.objects.filter(pk=notification_id, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1, queued_at=now
+        status=Status.SENDING,
+        attempts=F("attempts") + 1,
+        queued_at=now,
+        lease_until=now + dt.timedelta(seconds=lease),
     )
     if not claimed:
         return "skipped"
     notification = Notification.objects.select_related("recipient", "content_type").get(pk=notification_id)
+    # This claim, and only while it holds: its attempt number tells it from a later worker's.
+    mine = Notification.objects.filter(
+        pk=notification_id, status=Status.SENDING, attempts=notification.attempts
+    )
     rule = RULES.get(notification.rule)
     subject = notification.subject
     if rule is None or subject is None or not rule.still_current(subject, notification.occasion, now):
-        Notification.objects.filter(pk=notification_id).update(status=Status.CANCELLED)
+        mine.update(status=Status.CANCELLED, lease_until=None)
         return "cancelled"
     recipient = notification.recipient
     if notification.channel == Notification.Channel.DASHBOARD or not recipient.email:
-        _finish(notification, Status.SENT, now, "", note="no email address: shown in the dashboard only")
+        _finish(mine, notification, now, note="no email address: shown in the dashboard only")
         return "sent"
     try:
-        send_templated_mail(
-            [recipient.email],
-            "reminder",
-            _mail_context(notification),
-            recipient.language,
-            headers={"Message-ID": message_id(notification)},
-        )
+        with lease_kept(mine, "lease_until", lease):
+            send_templated_mail(
+                [recipient.email],
+                "reminder",
+                _mail_context(notification),
+                recipient.language,
+                headers={"Message-ID": message_id(notification)},
+            )
     except (SMTPException, OSError) as error:
         message = f"{error.__class__.__name__}: {error}"
         DeliveryAttempt.objects.create(notification=notification, at=now, succeeded=False, error=message)
         if notification.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            Notification.objects.filter(pk=notification_id).update(status=Status.FAILED, last_error=message)
+            mine.update(status=Status.FAILED, last_error=message, lease_until=None)
             return "failed"
-        Notification.objects.filter(pk=notification_id).update(status=Status.PENDING, last_error=message)
+        mine.update(status=Status.PENDING, last_error=message, lease_until=None)
         return "retry"
-    _finish(notification, Status.SENT, now, "")
+    _finish(mine, notification, now)
     return "sent"
 
 
-def _finish(notification: Notification, status: str, now: dt.datetime, error: str, note: str = "") -> None:
+def _finish(mine: QuerySet, notification: Notification, now: dt.datetime, note: str = "") -> None:
     DeliveryAttempt.objects.create(notification=notification, at=now, succeeded=True, error=note)
-    Notification.objects.filter(pk=notification.pk).update(status=status, sent_at=now, last_error=error)
+    if not mine.update(status=Status.SENT, sent_at=now, last_error="", lease_until=None):
+        # Only when this worker stalled past its lease without renewing it: the Message-ID lets the
+        # receiving server drop the other copy.
+        logger.warning("Reminder %s was taken over while this worker sent it.", notification.pk)
 
 
 def message_id(notification: Notification) -> str:

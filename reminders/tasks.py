@@ -23,3 +23,9 @@ def sweep(only: list[str] | None = None) -> dict[str, int]:
     """Beat runs this every 15 minutes (and the digest on Saturday mornings)."""
     report = services.sweep(only=only)
     return {"created": len(report.created), "missed": len(report.missed), "queued": len(report.queued)}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def requeue_stuck() -> int:
+    """Beat runs this every minute: a reminder whose worker died goes out again once its lease ran out."""
+    return len(services.requeue_stuck())

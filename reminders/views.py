@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,13 +33,19 @@ def _mine(request: HttpRequest):
 
 
 PAGE_SIZE = 50
+PK_MARK = 987654321  # stands for a notification's id in its address
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The newest first, a page at a time; a row shows its title, when and whether it was read."""
     rows = _mine(request).only("pk", "title", "due_at", "read_at").order_by("-due_at", "-pk")
-    return render(request, "reminders/notification_list.html", {"page": paginate(request, rows, PAGE_SIZE)})
+    page = paginate(request, rows, PAGE_SIZE)
+    # Each row links to its notification: the address is reversed once per page, not once per row.
+    pattern = reverse("reminders:open", args=[PK_MARK])
+    for notification in page.rows:
+        notification.url = pattern.replace(str(PK_MARK), str(notification.pk))
+    return render(request, "reminders/notification_list.html", {"page": page})
 
 
 @login_required

@@ -196,7 +196,7 @@ def tally(periods: Sequence[Period], zone_ids: Sequence[int]) -> Tally:
         ),
     )
     measures["obligations"] = _grouped(
-        Obligation.objects.filter(
+        Obligation.objects.current().filter(  # a withdrawn obligation was never owed
             party__kind=Party.Kind.ZONE,
             party__zone_id__in=zone_ids,
             agreement__status__in=["active", "expired", "terminated"],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from talent import services
+from talent.history import application_timeline, call_timeline
 from talent.models import (
     Application,
     ApplicationStatusChange,
@@ -29,6 +30,7 @@ from talent.models import (
     TalentCall,
 )
 from zones_portal.admin_site import (
+    KeepsRecords,
     SecretariatAdmin,
     SecretariatTabularInline,
     ServiceActionsMixin,
@@ -60,6 +62,11 @@ class CriterionInline(SecretariatTabularInline):
     extra = 1
     fields = ("name", "weight", "max_score", "sort_order")
 
+    def has_delete_permission(self, request: HttpRequest, obj: TalentCall | None = None) -> bool:
+        """Scores hang on a criterion: only a draft call, which nobody has applied to, loses one."""
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.status == TalentCall.Status.DRAFT)
+
 
 class JuryInline(SecretariatTabularInline):
     model = JuryMember
@@ -69,7 +76,7 @@ class JuryInline(SecretariatTabularInline):
 
 
 @admin.register(TalentCall)
-class TalentCallAdmin(ServiceActionsMixin, SecretariatAdmin):
+class TalentCallAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("title", "phase_display", "opens", "closes", "application_count", "ranking_link")
     list_filter = ("status", "disciplines", "eligible_zones")
     search_fields = ("title", "description")
@@ -94,6 +101,9 @@ class TalentCallAdmin(ServiceActionsMixin, SecretariatAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TalentCall]:
         return super().get_queryset(request).annotate(applications_total=Count("applications"))
+
+    def timeline_parts(self, obj: TalentCall) -> tuple[list[Any], list[Any]]:
+        return call_timeline(obj, with_jury=True)
 
     @admin.display(description=_("phase"))
     def phase_display(self, call: TalentCall) -> str:
@@ -269,7 +279,7 @@ class StatusChangeInline(SecretariatTabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ServiceActionsMixin, SecretariatAdmin):
+class ApplicationAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("tracking_code", "full_name", "call", "zone", "discipline", "status", "submitted")
     list_filter = ("call", "status", "zone", "discipline", "nominated_by")
     search_fields = ("tracking_code", "full_name", "email")
@@ -298,6 +308,9 @@ class ApplicationAdmin(ServiceActionsMixin, SecretariatAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # applications come from the public form or an institution's nomination
 
+    def timeline_parts(self, obj: Application) -> tuple[list[Any], list[Any]]:
+        return application_timeline(obj)
+
     @admin.display(description=_("submitted"), ordering="submitted_at")
     def submitted(self, application: Application) -> str:
         return format_date(application.submitted_at, "datetime")
@@ -316,7 +329,9 @@ class ApplicationAdmin(ServiceActionsMixin, SecretariatAdmin):
 
 
 @admin.register(Artist)
-class ArtistAdmin(SecretariatAdmin):
+class ArtistAdmin(KeepsRecords, SecretariatAdmin):
+    """An artist leaves the network by being made inactive; the record and its history stay."""
+
     list_display = ("full_name", "zone", "discipline_names", "joined", "is_active")
     list_filter = ("zone", "disciplines", "is_active")
     search_fields = ("full_name", "email")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from talent import services
-from talent.models import Discipline, ScoringCriterion, TalentCall
+from talent.models import Application, Discipline, ScoringCriterion, TalentCall
 from zones_portal import permissions
 from zones_portal.api.permissions import WritesNeedAWriteKey
-from zones_portal.api.responses import ERRORS
+from zones_portal.api.responses import ERRORS, WRITE_ERRORS
+from zones_portal.api.serializers import RequestSerializer
 from zones_portal.models import Institution, Zone
 
 
@@ -26,13 +27,14 @@ class CriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoringCriterion
         fields = ("name", "weight", "max_score")
+        read_only_fields = fields
 
 
 class TalentCallSerializer(serializers.ModelSerializer):
     disciplines = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     eligible_zones = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     criteria = CriterionSerializer(many=True, read_only=True)
-    phase = serializers.SerializerMethodField()
+    phase = serializers.ChoiceField(choices=TalentCall.Phase.choices, read_only=True)
 
     class Meta:
         model = TalentCall
@@ -51,11 +53,8 @@ class TalentCallSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    def get_phase(self, call: TalentCall) -> str:
-        return call.phase()
 
-
-class NominationSerializer(serializers.Serializer):
+class NominationSerializer(RequestSerializer):
     """The artist an institution nominates; the same checks as the public form."""
 
     full_name = serializers.CharField(max_length=200)
@@ -74,9 +73,9 @@ class NominationSerializer(serializers.Serializer):
 
 
 class NominationReceiptSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    tracking_code = serializers.CharField()
-    status = serializers.CharField()
+    id = serializers.IntegerField(read_only=True)
+    tracking_code = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Application.Status.choices, read_only=True)
 
 
 @extend_schema_view(
@@ -98,7 +97,23 @@ class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
         description="Creates an application marked as nominated by the caller's institution. "
         "The artist receives the tracking code by email.",
         request=NominationSerializer,
-        responses={201: NominationReceiptSerializer, **ERRORS},
+        responses={201: NominationReceiptSerializer, **WRITE_ERRORS},
+        examples=[
+            OpenApiExample(
+                "A young calligrapher from Kish",
+                request_only=True,
+                value={
+                    "full_name": "رضا خوشنویس",
+                    "birth_date": "2001-02-03",
+                    "zone": "kish",
+                    "email": "reza@example.org",
+                    "discipline": "calligraphy",
+                    "statement": "نستعلیق",
+                    "portfolio_links": ["https://portfolio.example/reza"],
+                    "consent": True,
+                },
+            )
+        ],
     )
     @action(
         detail=True,

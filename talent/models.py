@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
@@ -106,6 +107,7 @@ class TalentCall(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TalentCallQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["disciplines", "eligible_zones"])  # zones_portal.history
 
     class Meta:
         ordering = ["-opens_at", "pk"]
@@ -174,6 +176,8 @@ class JuryMember(models.Model):
         help_text=_("Leave empty for all the call's disciplines."),
     )
 
+    history = HistoricalRecords(m2m_fields=["disciplines"])
+
     class Meta:
         verbose_name = _("juror")
         verbose_name_plural = _("jury")
@@ -199,6 +203,8 @@ class ScoringCriterion(models.Model):
         _("maximum score"), default=10, validators=[MinValueValidator(1), MaxValueValidator(1000)]
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["call", "sort_order", "pk"]
@@ -252,6 +258,7 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
 
     objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["call", "submitted_at", "pk"]
@@ -269,6 +276,36 @@ class Application(models.Model):
     @property
     def links(self) -> list[str]:
         return [line.strip() for line in self.portfolio_links.splitlines() if line.strip()]
+
+
+class Receipt(models.Model):
+    """The email an applicant is owed with their tracking code: an outbox row.
+
+    It is written in the transaction that saves the application, so a broker that is down at that moment
+    loses nothing: the receipt sweep queues what is still owed. ``lease_until`` is the claim of the worker
+    sending it (kept fresh while it sends), so two workers never mail the same receipt.
+    """
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="receipt", verbose_name=_("application")
+    )
+    created_at = models.DateTimeField(_("owed since"), default=timezone.now)
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("being sent until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        indexes = [
+            # The receipt sweep reads only what is still owed; this stays small however many were sent.
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="receipt_owed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.sent_at or '-'}"
 
 
 class ApplicationStatusChange(StatusChangeRecord):
@@ -294,6 +331,8 @@ class PortfolioFile(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=8)
     size = models.PositiveIntegerField(_("size in bytes"))
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["application", "pk"]
@@ -350,6 +389,8 @@ class Score(models.Model):
     value = models.DecimalField(_("score"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
     scored_at = models.DateTimeField(_("scored"), default=timezone.now)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
@@ -388,6 +429,7 @@ class Artist(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ArtistQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["disciplines"])
 
     class Meta:
         ordering = ["full_name", "pk"]

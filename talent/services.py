@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,7 @@ from talent.models import (
     Assignment,
     JuryMember,
     PortfolioFile,
+    Receipt,
     Score,
     ScoringCriterion,
     TalentCall,
@@ -42,8 +44,10 @@ from talent.models import (
 from zones_portal.dates import format_date
 from zones_portal.files import check_upload, stored_as
 from zones_portal.i18n import join_list
-from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, reject_unknown_fields
+from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, on_behalf_of, reject_unknown_fields
+from zones_portal.mail import send_templated_mail
 from zones_portal.models import Institution
+from zones_portal.queueing import lease_kept, queue_after_commit, queue_now
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -224,7 +228,14 @@ def apply(
         )
     APPLICATION_LIFECYCLE.begin(None, application)
     sync_assignments(call, applications=[application])
-    transaction.on_commit(lambda: tasks.send_application_receipt.delay(application.pk))
+    # The receipt is owed from the same commit as the application; queueing it can fail (broker down)
+    # without costing the applicant their answer: the receipt sweep sends what is still owed.
+    receipt = Receipt.objects.create(application=application, created_at=now)
+    queue_after_commit(
+        tasks.send_application_receipt,
+        application.pk,
+        on_queued=lambda: Receipt.objects.filter(pk=receipt.pk).update(queued_at=timezone.now()),
+    )
     return application
 
 
@@ -283,6 +294,89 @@ def withdraw(application: Application, email: str) -> Application:
         raise PermissionDenied(_("The email does not match this application."))
     APPLICATION_LIFECYCLE.check("withdraw", None, application)
     return APPLICATION_LIFECYCLE.move("withdraw", None, application)
+
+
+# Receipts ------------------------------------------------------------------------------------------
+
+# The commit's own queueing gets this long before the sweep queues a receipt too.
+RECEIPT_OWED_AFTER = dt.timedelta(minutes=1)
+# A receipt queued but not sent by then (its message lost with a broker that restarted) is queued again.
+RECEIPT_REQUEUE_AFTER = dt.timedelta(minutes=10)
+# An address that refuses every try is given up after this many; the error stays on the receipt.
+RECEIPT_MAX_ATTEMPTS = 6
+
+
+def receipt_message_id(application: Application) -> str:
+    """The same for every attempt at one receipt, so a receiving server can drop a repeat."""
+    return f"<receipt-{application.pk}@{settings.ICAL_UID_DOMAIN}>"
+
+
+def send_receipt(application_id: int, now: dt.datetime | None = None) -> str:
+    """Mails the applicant their tracking code, once however often it is queued: sent, skipped (sent
+    already, being sent by another worker, or given up) or gone. Mail errors are recorded and raised, so
+    the task tries again later."""
+    now = now or timezone.now()
+    application = (
+        Application.objects.select_related("call", "discipline", "zone").filter(pk=application_id).first()
+    )
+    if application is None:
+        return "gone"
+    # A message queued before receipts had rows of their own (a deploy in progress) finds none: it is
+    # owed all the same.
+    receipt, _created = Receipt.objects.get_or_create(application=application, defaults={"created_at": now})
+    lease = dt.timedelta(seconds=settings.REMINDER_SENDING_LEASE_SECONDS)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    claimed = Receipt.objects.filter(
+        free, pk=receipt.pk, sent_at__isnull=True, attempts__lt=RECEIPT_MAX_ATTEMPTS
+    ).update(lease_until=now + lease, attempts=F("attempts") + 1)
+    if not claimed:
+        return "skipped"
+    # This claim, and only while it holds: a worker whose lease ran out and was taken over changes nothing.
+    attempt = Receipt.objects.filter(pk=receipt.pk).values_list("attempts", flat=True).get()
+    mine = Receipt.objects.filter(pk=receipt.pk, sent_at__isnull=True, attempts=attempt)
+    try:
+        with lease_kept(mine, "lease_until", lease.total_seconds()):
+            send_templated_mail(
+                [application.email],
+                "talent/receipt",
+                {"application": application, "portal_url": settings.PORTAL_URL},
+                application.language,
+                headers={"Message-ID": receipt_message_id(application)},
+            )
+    except OSError as error:  # SMTP errors included: the task tries again
+        mine.update(lease_until=None, last_error=f"{error.__class__.__name__}: {error}")
+        raise
+    mine.update(sent_at=timezone.now(), lease_until=None, last_error="")
+    return "sent"
+
+
+def queue_owed_receipts(now: dt.datetime | None = None) -> list[int]:
+    """Queues every receipt still owed a minute after its application (the broker was down at the
+    commit, or its message was lost), the oldest first; stops at the first refusal of the broker, which
+    is logged, and the next run goes on. Returns the applications whose receipts were queued."""
+    from talent import tasks  # noqa: PLC0415 - tasks.py imports this module
+
+    now = now or timezone.now()
+    owed = (
+        Receipt.objects.filter(
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - RECEIPT_REQUEUE_AFTER),
+            Q(lease_until__isnull=True) | Q(lease_until__lt=now),
+            sent_at__isnull=True,
+            created_at__lte=now - RECEIPT_OWED_AFTER,
+            attempts__lt=RECEIPT_MAX_ATTEMPTS,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", "application_id")
+    )
+    queued: dict[int, int] = {}
+    for receipt_id, application_id in owed:
+        if not queue_now(tasks.send_application_receipt, application_id):
+            break
+        queued[receipt_id] = application_id
+    ids = list(queued)
+    for first in range(0, len(ids), 5_000):  # ids per UPDATE: within every database's parameter limit
+        Receipt.objects.filter(pk__in=ids[first : first + 5_000]).update(queued_at=timezone.now())
+    return list(queued.values())
 
 
 # The jury ------------------------------------------------------------------------------------------
@@ -479,6 +573,7 @@ def publish_call(actor: Actor, call: TalentCall) -> TalentCall:
     if problems:
         raise InvalidMoveError(problems)
     call.status = TalentCall.Status.PUBLISHED
+    on_behalf_of(actor, call)
     call.save(update_fields=["status", "updated_at"])
     return call
 
@@ -493,5 +588,6 @@ def finish_call(actor: Actor, call: TalentCall) -> TalentCall:
     for application in call.applications.filter(status__in=APPLICATION_LIFECYCLE.sources("turn_down")):
         APPLICATION_LIFECYCLE.move("turn_down", actor, application)
     call.status = TalentCall.Status.FINISHED
+    on_behalf_of(actor, call)
     call.save(update_fields=["status", "updated_at"])
     return call

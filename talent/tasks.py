@@ -1,8 +1,6 @@
 from celery import shared_task
-from django.conf import settings
 
-from talent.models import Application
-from zones_portal.mail import send_templated_mail
+from talent import services
 
 
 @shared_task(
@@ -11,17 +9,15 @@ from zones_portal.mail import send_templated_mail
     retry_backoff=60,
     retry_backoff_max=3600,
     max_retries=6,
+    ignore_result=True,
 )
-def send_application_receipt(application_id: int) -> None:
-    """The applicant's receipt with their tracking code, in the language they applied in."""
-    application = (
-        Application.objects.select_related("call", "discipline", "zone").filter(pk=application_id).first()
-    )
-    if application is None:
-        return
-    send_templated_mail(
-        [application.email],
-        "talent/receipt",
-        {"application": application, "portal_url": settings.PORTAL_URL},
-        application.language,
-    )
+def send_application_receipt(application_id: int) -> str:
+    """The applicant's receipt with their tracking code, in the language they applied in; sent once
+    however often it is queued (the service claims the receipt first)."""
+    return services.send_receipt(application_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def queue_owed_receipts() -> int:
+    """Beat runs this every minute: receipts the commit could not queue (broker down) go out now."""
+    return len(services.queue_owed_receipts())

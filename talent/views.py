@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from talent import permissions, services
 from talent.forms import ApplicationForm, ConflictForm, ScoreForm, StatusLookupForm
+from talent.history import call_timeline
 from talent.models import Application, Artist, Assignment, Discipline, PortfolioFile, Score, TalentCall
 from zones_portal import files
 from zones_portal.forms import add_service_errors, refusal_messages, show_refusal
+from zones_portal.history import timeline_for
 from zones_portal.models import Zone
 from zones_portal.permissions import scope_of
 from zones_portal.ratelimit import limit_posts
@@ -54,7 +56,12 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(_public_calls().prefetch_related("criteria"), pk=pk)
-    return render(request, "talent/call_detail.html", {"call": call})
+    context: dict[str, object] = {"call": call}
+    scope = scope_of(request.user)
+    if scope.secretariat or scope.zone_id is not None:
+        # Those who promote and run the call see how it changed; the public sees the call as it is.
+        context["timeline"] = timeline_for(request, *call_timeline(call, with_jury=False))
+    return render(request, "talent/call_detail.html", context)
 
 
 @limit_posts("talent-apply", "TALENT_APPLY_RATE")

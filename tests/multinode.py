@@ -149,6 +149,8 @@ class Cluster:
             "STATIC_ROOT": str(self.folder / "static"),
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "REMINDER_SWEEP_SECONDS": str(self.sweep_seconds),
+            "REMINDER_REQUEUE_SECONDS": str(self.sweep_seconds),
+            "RECEIPT_SWEEP_SECONDS": str(self.sweep_seconds),
             "REMINDER_SENDING_LEASE_SECONDS": str(self.lease_seconds),
             "TALENT_APPLY_RATE_COUNT": str(self.apply_rate),
             "LOG_LEVEL": "WARNING",
@@ -182,10 +184,13 @@ class Cluster:
 
     def start_workers(self) -> None:
         for name in ("worker-a", "worker-b"):
-            self.start_process(
-                name,
-                ["-m", "celery", "-A", "zones_portal", "worker", "--concurrency", "1", "-n", f"{name}@%h"],
-            )
+            self.start_worker(name)
+
+    def start_worker(self, name: str) -> None:
+        """Starts (or, after a kill, starts again as its supervisor would) one Celery worker."""
+        self.start_process(
+            name, ["-m", "celery", "-A", "zones_portal", "worker", "--concurrency", "1", "-n", f"{name}@%h"]
+        )
 
     def kill(self, name: str) -> None:
         """As if the machine died: SIGKILL to the process and every child it forked."""

@@ -14,7 +14,7 @@ from django.core import mail
 from django.utils import timezone
 
 from reminders.registry import morning
-from tests.factories import make_agreement, make_event, make_obligation
+from tests.factories import make_agreement, make_application, make_call, make_event, make_obligation
 from zones_portal.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ TRACKED = [
     "agreements.ObligationStatusChange",
     "reminders.Notification",
     "reminders.DeliveryAttempt",
+    "talent.Receipt",
 ]
 
 
@@ -44,6 +45,26 @@ def work_for_sweep(kish, kish_deputy, secretariat) -> None:
     make_event(kish, status="approved", starts_in_days=7)
 
 
+def work_for_requeue_stuck(kish, kish_deputy, secretariat) -> None:
+    """A reminder left 'sending' by a worker that died, its lease run out."""
+    from reminders import services
+    from reminders.models import Notification
+
+    make_event(kish, status="approved", starts_in_days=7)
+    services.record_due(timezone.now())
+    Notification.objects.update(
+        status="sending", queued_at=timezone.now(), lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+
+def work_for_owed_receipts(kish, kish_deputy, secretariat) -> None:
+    """A receipt the commit could not queue (the broker was down) two minutes ago."""
+    from talent.models import Receipt
+
+    application = make_application(make_call(), kish)
+    Receipt.objects.create(application=application, created_at=timezone.now() - dt.timedelta(minutes=2))
+
+
 def work_for_nightly(kish, kish_deputy, secretariat) -> None:
     agreement = make_agreement(zones=[kish], days_left=-1)
     make_obligation(agreement, agreement.parties.get(kind="zone"), due_in_days=-2)
@@ -53,8 +74,10 @@ def work_for_nightly(kish, kish_deputy, secretariat) -> None:
 WORK = {
     "events-mark-held": (work_for_mark_held, None),
     "reminders-sweep": (work_for_sweep, None),
+    "reminders-requeue-stuck": (work_for_requeue_stuck, None),
     "reminders-weekly-digest": (work_for_sweep, morning(dt.date(2026, 12, 5))),  # a Saturday, 08:00
     "agreements-nightly": (work_for_nightly, None),
+    "talent-owed-receipts": (work_for_owed_receipts, None),
 }
 
 

@@ -6,22 +6,45 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.http import HttpRequest
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zones_portal import services
 from zones_portal.admin_site import (
+    KeepsRecords,
     ReadersCalendarMixin,
     SecretariatAdmin,
     SecretariatOnly,
     SecretariatStackedInline,
+    TimelineMixin,
 )
-from zones_portal.dates import format_date
+from zones_portal.dates import format_date, persian_digits, uses_jalali
+from zones_portal.history import Moves, Track
 from zones_portal.models import ApiToken, Institution, Membership, User, Zone
+from zones_portal.twofactor import services as twofactor
+
+
+def shown_number(number: int) -> str:
+    """A count in the reader's digits, as the admin's dates are."""
+    return persian_digits(str(number)) if uses_jalali() else str(number)
+
 
 # Standing comes from Membership and zones_portal.permissions, not from Django groups.
 admin.site.unregister(Group)
+# django-otp's own device pages would show anyone in the admin each person's secret and QR code. A
+# person's two-step sign-in is shown, and reset, on their page instead (PortalUserAdmin).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(Zone)
@@ -56,11 +79,38 @@ class MembershipInline(SecretariatStackedInline):
     verbose_name_plural = _("where this person belongs")
 
 
+class TwoStepFilter(admin.SimpleListFilter):
+    """Who has set up two-step sign-in: the secretariat checks that its own staff all have."""
+
+    title = _("two-step sign-in")
+    parameter_name = "two_step"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("on", _("On")), ("off", _("Off"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() not in ("on", "off"):
+            return queryset
+        has_app = Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        return queryset.filter(has_app if self.value() == "on" else ~has_app)
+
+
 @admin.register(User)
-class PortalUserAdmin(SecretariatOnly, ReadersCalendarMixin, UserAdmin):
+class PortalUserAdmin(KeepsRecords, SecretariatOnly, ReadersCalendarMixin, TimelineMixin, UserAdmin):
+    """People leave by being made inactive, never deleted: their scores, reports, answers and changes
+    in every timeline keep naming them."""
+
     inlines = (MembershipInline,)
     list_display = ("username", "get_full_name", "email", "role", "organisation", "is_active")
-    list_filter = ("membership__role", "membership__zone", "membership__institution", "is_active", "is_staff")
+    list_filter = (
+        "membership__role",
+        "membership__zone",
+        "membership__institution",
+        "is_active",
+        "is_staff",
+        TwoStepFilter,
+    )
+    actions = ("reset_two_step",)
     list_select_related = ("membership__zone", "membership__institution")
     search_fields = ("username", "first_name", "last_name", "email")
     fieldsets = (
@@ -71,8 +121,24 @@ class PortalUserAdmin(SecretariatOnly, ReadersCalendarMixin, UserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Two-step sign-in"), {"fields": ("two_step",)}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "two_step")
+
+    def timeline_parts(self, obj: User) -> tuple[list[Track], list[Moves]]:
+        """Where the person belonged, and their API keys: who changed them and when."""
+        return [
+            Track(
+                Membership.history.filter(user_id=obj.pk).select_related("zone", "institution"),
+                subject=lambda version: str(_("Membership")),
+                hidden=("user",),
+            ),
+            Track(
+                ApiToken.history.filter(user_id=obj.pk),
+                subject=lambda version: str(_("API key %(name)s") % {"name": version.name or version.hint}),
+                hidden=("user",),
+            ),
+        ], []
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         """Only a superuser may hand out superuser rights or Django-level permissions."""
@@ -92,6 +158,79 @@ class PortalUserAdmin(SecretariatOnly, ReadersCalendarMixin, UserAdmin):
         if membership is None:
             return "—"
         return str(membership.zone or membership.institution or _("Secretariat"))
+
+    # Two-step sign-in: seen here, and reset here when a phone is lost; never the secret itself.
+
+    @admin.display(description=_("two-step sign-in"))
+    def two_step(self, user: User) -> str:
+        device = twofactor.app_device(user)
+        if device is None:
+            if twofactor.requires_two_factor(user):
+                return str(_("Off: they will be asked to set it up before they use the administration."))
+            return str(_("Off."))
+        return format_html(
+            '{} <a class="button" href="{}">{}</a>',
+            _("On since %(since)s; last used %(used)s; %(codes)s recovery codes left.")
+            % {
+                "since": format_date(device.created_at, "datetime") or "—",
+                "used": format_date(device.last_used_at, "datetime") or "—",
+                "codes": shown_number(twofactor.recovery_codes_left(user)),
+            },
+            reverse("admin:zones_portal_user_reset_two_step", args=[user.pk]),
+            _("Reset (lost phone)"),
+        )
+
+    def get_urls(self) -> list[Any]:
+        return [
+            path(
+                "<int:pk>/two-step/reset/",
+                self.admin_site.admin_view(self.reset_two_step_view),
+                name="zones_portal_user_reset_two_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def reset_two_step_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Asks, then removes the person's authenticator app and recovery codes."""
+        person = get_object_or_404(User, pk=pk)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        change_url = reverse("admin:zones_portal_user_change", args=[person.pk])
+        if request.method == "POST":
+            self._reset(request, [person])
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "twofactor/admin_reset.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reset two-step sign-in"),
+                "person": person,
+                "required": twofactor.requires_two_factor(person),
+                "change_url": change_url,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Reset two-step sign-in (lost phone)"))
+    def reset_two_step(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._reset(request, queryset)
+
+    def _reset(self, request: HttpRequest, people: Any) -> None:
+        reset = [person for person in people if twofactor.reset(request.user, person)]
+        if reset:
+            self.message_user(
+                request,
+                ngettext(
+                    "Two-step sign-in was reset for %(count)d person: they sign in with their password and set it up again.",
+                    "Two-step sign-in was reset for %(count)d people: they sign in with their password and set it up again.",
+                    len(reset),
+                )
+                % {"count": len(reset)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Nobody selected had two-step sign-in set up."), messages.WARNING)
 
 
 @admin.register(ApiToken)
@@ -155,7 +294,7 @@ class ApiTokenAdmin(SecretariatAdmin):
 
     @admin.action(description=_("Revoke the selected keys"))
     def revoke_selected(self, request: HttpRequest, queryset: Any) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = services.revoke_api_tokens(request.user, queryset)
         self.message_user(
             request, ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count}
         )

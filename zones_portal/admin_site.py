@@ -1,11 +1,16 @@
 """The admin site: the secretariat's tool, opened by the permissions module alone."""
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models as django_models
 from django.db.models import QuerySet
@@ -14,11 +19,17 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from zones_portal import permissions
 from zones_portal.dates import format_date, month_start, next_month, next_year, uses_jalali, year_start
 from zones_portal.exports import csv_download
+from zones_portal.history import Moves, Track, is_tracked, own_track, timeline_for
+from zones_portal.models import StatusChangeRecord
+from zones_portal.twofactor import services as twofactor
+from zones_portal.twofactor import views as twofactor_views
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -27,7 +38,49 @@ class PortalAdminSite(admin.AdminSite):
     index_title = _("Coordination of culture, art and creative industries")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and permissions.can_use_admin(request.user)
+        """The secretariat, in a session confirmed with a two-step code (zones_portal.twofactor)."""
+        user = request.user
+        return user.is_active and permissions.can_use_admin(user) and twofactor.is_verified(user)
+
+    def admin_view(
+        self, view: Callable[..., HttpResponse], cacheable: bool = False
+    ) -> Callable[..., HttpResponse]:
+        """Every admin page: a secretariat member whose session is not confirmed with a code is sent to
+        set up two-step sign-in, or to type a code, with the reason, rather than to a bare refusal."""
+        guarded = super().admin_view(view, cacheable)
+
+        @functools.wraps(guarded)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            return twofactor_views.admin_gate(request) or guarded(request, *args, **kwargs)
+
+        return inner
+
+    @method_decorator(never_cache)
+    @method_decorator(login_not_required)
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Django's admin sign-in, with the second step: an account with two-step sign-in is asked for
+        its code before it is signed in, as on the dashboard."""
+        gate = twofactor_views.admin_gate(request) if request.user.is_authenticated else None
+        if request.method == "GET" and gate is not None:
+            return gate
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        context = {
+            **self.each_context(request),
+            "title": _("Log in"),
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+        }
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)
+        context.update(extra_context or {})
+        request.current_app = self.name
+        return twofactor_views.TwoStepLoginView.as_view(
+            extra_context=context,
+            authentication_form=self.login_form or AdminAuthenticationForm,
+            template_name=self.login_template or "admin/login.html",
+        )(request)
 
 
 class SecretariatOnly:
@@ -227,7 +280,54 @@ def _flat(fieldsets: Any) -> list[Any]:
     ]
 
 
-class SecretariatAdmin(SecretariatOnly, ReadersCalendarMixin, admin.ModelAdmin):
+class TimelineMixin:
+    """The change page of a record that keeps a history shows its timeline (``zones_portal.history``):
+    every change of its fields and its status moves, with who and when, newest first, a page at a time.
+
+    By default the timeline holds the record's own versions and its status moves (any
+    ``StatusChangeRecord`` pointing at it); an admin names more (an event's invitations, an agreement's
+    obligations) in ``timeline_parts``.
+    """
+
+    change_form_template = "admin/timeline_change_form.html"
+    timeline_size = 10
+    timeline_hidden: tuple[str, ...] = ("status",)  # shown by the status moves instead, where there are some
+
+    def timeline_parts(self, obj: Any) -> tuple[list[Track], list[Moves]]:
+        moves = [
+            Moves(relation.related_model.objects.filter(**{relation.field.name: obj}))
+            for relation in obj._meta.related_objects
+            if issubclass(relation.related_model, StatusChangeRecord)
+        ]
+        hidden = self.timeline_hidden if moves else ()
+        tracks = [own_track(obj, hidden=hidden)] if is_tracked(type(obj)) else []
+        return tracks, moves
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        extra_context = extra_context or {}
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is not None:
+            tracks, moves = self.timeline_parts(obj)
+            if tracks or moves:
+                extra_context["timeline"] = timeline_for(request, tracks, moves, size=self.timeline_size)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class KeepsRecords:
+    """Domain records are withdrawn, superseded or ended with a reason, never deleted: without the
+    permission the admin offers neither the delete button nor the bulk delete action."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class SecretariatAdmin(SecretariatOnly, ReadersCalendarMixin, TimelineMixin, admin.ModelAdmin):
     pass
 
 

@@ -1,12 +1,13 @@
 """The REST API's URLs: one router for every app's viewsets, the OpenAPI schema and its docs."""
 
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from agreements.api import AgreementViewSet, ObligationViewSet
 from events.api import EventViewSet
 from talent.api import TalentCallViewSet
+from zones_portal.api.fallback import no_such_endpoint
 from zones_portal.api.views import ZoneViewSet
 
 router = DefaultRouter()
@@ -19,5 +20,12 @@ router.register("talent-calls", TalentCallViewSet, basename="talent-call")
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves Swagger UI's set-up as a script of its own (?script), not inline, for the CSP.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/docs.html"),
+        name="docs",
+    ),
+    # Last: only a trailing slash, so a path missing its slash is still redirected to the endpoint.
+    re_path(r"^.*/$", no_such_endpoint),
 ]

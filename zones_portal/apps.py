@@ -10,6 +10,9 @@ class ZonesPortalConfig(AppConfig):
 
     def ready(self) -> None:
         autodiscover_modules("permissions", "glance")  # each app's access rules and home-page panels
+        from zones_portal import versions  # noqa: PLC0415 - models are loaded only once the registry is ready
+
+        versions.connect_core()  # zones, people, memberships and keys: what kept scopes and cards read
 
 
 class PortalAdminConfig(AdminConfig):

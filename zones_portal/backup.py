@@ -21,6 +21,7 @@ from typing import Any
 
 import django
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, SuspiciousFileOperation
 from django.core.files import File
@@ -128,8 +129,22 @@ def counted_models() -> list[type[Model]]:
     return counted
 
 
-def _file_fields(model: type[Model]) -> list[FileField]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, FileField)]
+def _file_columns(model: type[Model]) -> list[tuple[str, FileField]]:
+    """Each column of the model that names a stored file, with the file field whose storage holds it.
+
+    A row version kept by django-simple-history stores its original's file names as text: a superseded
+    evidence file lives on only there, and must come back with the backup like any other file.
+    """
+    columns = [(f.attname, f) for f in model._meta.concrete_fields if isinstance(f, FileField)]
+    original = getattr(model, "instance_type", None)
+    if original is not None and hasattr(original._meta, "simple_history_manager_attribute"):
+        kept = {f.attname for f in model._meta.concrete_fields}
+        columns += [
+            (f.attname, f)
+            for f in original._meta.concrete_fields
+            if isinstance(f, FileField) and f.attname in kept
+        ]
+    return columns
 
 
 def _model(label: str) -> type[Model] | None:
@@ -139,8 +154,8 @@ def _model(label: str) -> type[Model] | None:
         return None
 
 
-def _field_label(model: type[Model], file_field: FileField) -> str:
-    return f"{model._meta.label}.{file_field.name}"
+def _field_label(file_field: FileField) -> str:
+    return f"{file_field.model._meta.label}.{file_field.name}"
 
 
 def _storage_of(field_label: str) -> Storage:
@@ -247,12 +262,12 @@ def _referenced_files(models: list[type[Model]]) -> dict[str, str]:
     names: dict[str, str] = {}
     storages: dict[str, Storage] = {}
     for model in models:
-        for file_field in _file_fields(model):
+        for column, file_field in _file_columns(model):
             stored = (
-                model._base_manager.exclude(**{file_field.attname: ""})
-                .filter(**{f"{file_field.attname}__isnull": False})
+                model._base_manager.exclude(**{column: ""})
+                .filter(**{f"{column}__isnull": False})
                 .order_by()
-                .values_list(file_field.attname, flat=True)
+                .values_list(column, flat=True)
                 .distinct()
             )
             for name in stored.iterator(chunk_size=ROWS_PER_QUERY):
@@ -262,7 +277,7 @@ def _referenced_files(models: list[type[Model]]) -> dict[str, str]:
                         % {"name": name}
                     )
                 storages[name] = file_field.storage
-                names.setdefault(name, _field_label(model, file_field))
+                names.setdefault(name, _field_label(file_field))
     return names
 
 
@@ -434,12 +449,19 @@ def _rows_here(labels: Iterable[str]) -> dict[str, int]:
     return counts
 
 
+def _records_first(item: tuple[str, int]) -> tuple[bool, str]:
+    """The records themselves before their kept versions (django-simple-history), so that a refusal
+    names what a person recognises."""
+    model = _model(item[0])
+    return (model is not None and hasattr(model, "instance_type"), item[0])
+
+
 def refuse_unless_empty(manifest: dict[str, Any]) -> None:
     """Restore never merges into live data: only rows that migrations create may be present."""
     labels = set(manifest["rows"]) | {model._meta.label for model in counted_models()}
     occupied = {
         label: count
-        for label, count in sorted(_rows_here(labels).items())
+        for label, count in sorted(_rows_here(labels).items(), key=_records_first)
         if count and label not in SEEDED_BY_MIGRATIONS
     }
     if occupied:
@@ -527,6 +549,18 @@ def _refuse_differences(differences: list[str]) -> None:
         )
 
 
+@contextmanager
+def _history_as_it_was() -> Iterator[None]:
+    """The row versions come back from the backup as they were: django-simple-history leaves the rows
+    loaddata writes alone, but would record the many-to-many links it sets as fresh changes."""
+    enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = enabled
+
+
 def restore(directory: Path) -> Summary:
     """Fills an empty database and storage from a backup, then proves they match its manifest.
 
@@ -551,7 +585,8 @@ def restore(directory: Path) -> Summary:
         if any(manifest["rows"].values()):
             # loaddata checks every constraint at the end and resets PostgreSQL's sequences.
             # An absolute path, or loaddata would look for the name among every app's fixtures too.
-            call_command("loaddata", str((directory / DUMP_NAME).resolve()), verbosity=0)
+            with _history_as_it_was():
+                call_command("loaddata", str((directory / DUMP_NAME).resolve()), verbosity=0)
         _refuse_differences(row_differences(manifest))  # rolls the rows back
     return Summary(
         rows=sum(manifest["rows"].values()),

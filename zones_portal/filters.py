@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from zones_portal.dates import latin_digits, within_sane_years
 
@@ -45,5 +46,14 @@ class DateOrDateTimeField(forms.Field):
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "date-time"},
+            {"type": "string", "format": "date"},
+        ],
+        "description": "A date (midnight, Tehran time) or date and time; the year between 1921 and 2121.",
+    }
+)
 class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField

@@ -1,13 +1,32 @@
 """The home page's "at a glance" panels. Each app may offer ``glance.py`` with ``panels(user)``; this
-module imports none of them (they are discovered at start-up, as the admin discovers ``admin.py``)."""
+module imports none of them (they are discovered at start-up, as the admin discovers ``admin.py``).
+
+A provider whose panels depend on the reader's scope alone (a zone's counts, the secretariat's) may
+name the version counters (``zones_portal.versions``) of what it counts: its panels are then kept in
+the shared cache per scope, language and minute until one of those counters moves, so the home page
+does not count the same things again for every visit. A provider that counts something of the reader's
+own (a juror's applications to score) names none and is asked on every visit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-PROVIDERS: list[Callable[[Any], list[Panel]]] = []
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from zones_portal.permissions import scope_of
+from zones_portal.versions import current
+
+logger = logging.getLogger(__name__)
+
+KEEP_SECONDS = 60  # counts against the clock (what is overdue, what is coming) move within a minute
 
 
 @dataclass(frozen=True)
@@ -18,10 +37,51 @@ class Panel:
     urgent: bool = False  # shown in the warning colour when there is something to do
 
 
-def register(provider: Callable[[Any], list[Panel]]) -> Callable[[Any], list[Panel]]:
-    PROVIDERS.append(provider)
-    return provider
+@dataclass(frozen=True)
+class Provider:
+    panels: Callable[[Any], list[Panel]]
+    counters: tuple[str, ...] = ()  # what its counts read; empty: asked on every visit
+
+
+PROVIDERS: list[Provider] = []
+
+
+def register(provider: Callable[[Any], list[Panel]] | None = None, *, counters: Iterable[str] = ()) -> Any:
+    """``@register`` or ``@register(counters=("events",))``."""
+
+    def add(function: Callable[[Any], list[Panel]]) -> Callable[[Any], list[Panel]]:
+        PROVIDERS.append(Provider(function, tuple(counters)))
+        return function
+
+    return add(provider) if provider is not None else add
 
 
 def panels_for(user: Any) -> list[Panel]:
-    return [panel for provider in PROVIDERS for panel in provider(user)]
+    return [panel for provider in PROVIDERS for panel in _panels(provider, user)]
+
+
+def _panels(provider: Provider, user: Any) -> list[Panel]:
+    versions = current(*provider.counters) if provider.counters else None
+    if versions is None:
+        return provider.panels(user)
+    scope = scope_of(user)
+    identity = [
+        f"{provider.panels.__module__}.{provider.panels.__qualname__}",
+        [scope.secretariat, scope.role, scope.zone_id, scope.institution_id],
+        list(versions),
+        get_language(),
+        timezone.now().replace(second=0, microsecond=0),
+    ]
+    key = "glance:" + hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:40]
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("The cache did not answer; counting the home page's panels afresh.", exc_info=True)
+        return provider.panels(user)
+    if kept is None:
+        kept = provider.panels(user)
+        try:
+            cache.set(key, kept, timeout=KEEP_SECONDS)
+        except Exception:
+            logger.warning("Could not keep the home page's panels.", exc_info=True)
+    return kept

@@ -32,6 +32,16 @@ def who(actor: Any) -> User | None:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+def on_behalf_of(actor: Any, *records: models.Model) -> None:
+    """Names the person the records' next save is kept under in their history (django-simple-history).
+
+    A service knows who acts whether it runs in a web request, behind an API key, in a Celery task or in
+    a command, where no request names anybody; nobody (the portal itself) when the actor is None.
+    """
+    for record in records:
+        record._history_user = who(actor)
+
+
 def reject_unknown_fields(fields: Iterable[str], allowed: Iterable[str], what: str) -> None:
     """A service takes the fields a person may set by name; any other name is a programming error."""
     unknown = set(fields) - set(allowed)
@@ -120,6 +130,7 @@ class Lifecycle:
             reason=reason,
         )
         record.status = move.target
+        on_behalf_of(actor, record)
         fields = ["status", *self.touched]
         if move.reason_field:
             setattr(record, move.reason_field, reason)

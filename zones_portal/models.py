@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from zones_portal.fields import WebsiteField
 from zones_portal.querysets import ScopedQuerySet
@@ -183,6 +184,8 @@ class Membership(models.Model):
     )
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
 
+    history = HistoricalRecords()  # where a person belonged, and who moved them (zones_portal.history)
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -273,6 +276,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    # The digest never goes into the history: a copy of it would outlive the key's revocation. The last
+    # use is noted by an UPDATE of its own and changes nothing a person decided.
+    history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]

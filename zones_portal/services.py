@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zones_portal import permissions
-from zones_portal.lifecycle import reject_unknown_fields
-from zones_portal.models import User, Zone
+from zones_portal.lifecycle import on_behalf_of, reject_unknown_fields
+from zones_portal.models import ApiToken, User, Zone
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -46,3 +48,20 @@ def set_preferences(user: User, *, language: str, wants_digest: bool | None = No
     if wants_digest is not None and user.wants_digest != wants_digest:
         user.wants_digest = wants_digest
         user.save(update_fields=["wants_digest"])
+
+
+@transaction.atomic
+def revoke_api_tokens(actor: User | AnonymousUser | None, tokens: Iterable[ApiToken]) -> int:
+    """Revokes the keys still in use, one save each so that each revocation is in the key's history with
+    who made it; returns how many were revoked."""
+    if not permissions.can_use_admin(actor):
+        raise PermissionDenied(_("Only the secretariat revokes API keys."))
+    revoked = 0
+    for token in ApiToken.objects.select_for_update().filter(
+        pk__in=[token.pk for token in tokens], revoked_at__isnull=True
+    ):
+        token.revoked_at = timezone.now()
+        on_behalf_of(actor, token)
+        token.save(update_fields=["revoked_at"])
+        revoked += 1
+    return revoked

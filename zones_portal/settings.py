@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",  # two-step sign-in (zones_portal.twofactor): the authenticator app and recovery codes
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "simple_history",  # every change of a domain record kept as a row version (zones_portal.history)
     "zones_portal.apps.ZonesPortalConfig",
     "agreements.apps.AgreementsConfig",  # before events: an event may carry out an agreement
     "events.apps.EventsConfig",
@@ -57,12 +61,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "zones_portal.requestlog.RequestIdMiddleware",  # first: every answer, a redirect too, gets an id and a line
     "django.middleware.security.SecurityMiddleware",
+    # A partner's matching If-None-Match on the events API: 304 before sessions, locale and DRF run.
+    "zones_portal.api.fastpath.ConditionalFirstMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # every page's Content-Security-Policy (below); static files need none
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zones_portal.twofactor.middleware.LazyOTPMiddleware",  # was this session confirmed with a code?
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change: the signed-in person
     "zones_portal.middleware.PrivatePagesMiddleware",
     "zones_portal.middleware.PortalLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -125,6 +134,12 @@ AXES_CLIENT_IP_CALLABLE = "zones_portal.ratelimit.client_address"  # NUM_PROXIES
 AXES_LOCKOUT_CALLABLE = "zones_portal.views.locked_out"
 AXES_ENABLE_ADMIN = False  # our own admin pages for it, in the secretariat's admin (zones_portal/admin.py)
 AXES_VERBOSE = False
+# Two-step sign-in (zones_portal.twofactor): required of everyone who can use the admin, optional for
+# the rest. The name authenticator apps show beside the account, and the back-off after a wrong code
+# (1, 2, 4, 8... seconds, on top of the lockout above, which wrong codes count toward too).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Zones Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -225,6 +240,8 @@ SPECTACULAR_SETTINGS = {
         "EventStatusEnum": "events.models.Event.Status",
         "AgreementStatusEnum": "agreements.models.Agreement.Status",
         "ObligationStatusEnum": "agreements.models.Obligation.Status",
+        "ApplicationStatusEnum": "talent.models.Application.Status",
+        "TalentCallPhaseEnum": "talent.models.TalentCall.Phase",
     },
 }
 
@@ -232,7 +249,8 @@ SPECTACULAR_SETTINGS = {
 # rate limits and throttles count across every web node and worker.
 CACHE_URL = env_str("CACHE_URL") or env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    # Django's Redis cache, with one client per pool rather than one per call (zones_portal/cache.py).
+    "default": {"BACKEND": "zones_portal.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -271,6 +289,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(CELERY_BROKER_DIR / "control"),  # kombu's default is relative to the cwd
         "store_processed": False,
     }
+else:
+    # Publishing gives up within about a second when the broker is down, instead of kombu's default of
+    # several: a page that queues work after saving answers promptly (the work stays owed and a sweep
+    # queues it). Workers reconnect on their own schedule (broker_connection_* settings).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
@@ -288,6 +311,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reminders.tasks.sweep",
         "schedule": env_int("REMINDER_SWEEP_SECONDS", 15 * 60),
     },
+    # Between sweeps: a reminder whose worker died goes out again once its lease has run out.
+    "reminders-requeue-stuck": {
+        "task": "reminders.tasks.requeue_stuck",
+        "schedule": env_int("REMINDER_REQUEUE_SECONDS", 60),
+    },
     "reminders-weekly-digest": {
         "task": "reminders.tasks.sweep",
         "schedule": crontab(day_of_week="sat", hour=8, minute=0),  # Tehran time: CELERY_TIMEZONE
@@ -296,6 +324,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "agreements-nightly": {
         "task": "agreements.tasks.record_expiries_and_missed_obligations",
         "schedule": crontab(hour=0, minute=5),  # just after midnight, Tehran time
+    },
+    # Receipts the commit could not queue (the broker was down) go out once it is back.
+    "talent-owed-receipts": {
+        "task": "talent.tasks.queue_owed_receipts",
+        "schedule": env_int("RECEIPT_SWEEP_SECONDS", 60),
     },
 }
 
@@ -321,8 +354,10 @@ REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
-# A row left 'sending' by a worker that died is sent again once this lease has run out.
-REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 15 * 60)
+# A worker sending a reminder or a receipt holds it for this long and renews the hold every third of it
+# while the mail server talks; a worker that died stops renewing, and its mail is sent again (once) when
+# the hold has run out. Never sent twice while the first worker is alive.
+REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 60)
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -335,6 +370,24 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from the portal's own files, never
+# inline, never eval; so a stored name or note that slipped past escaping still could not run. Every
+# page keeps to it, the admin's and the API docs' too (tests/zones_portal/test_csp.py crawls them all,
+# tests/e2e/test_csp.py watches a browser's console). data: images are Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -385,7 +438,7 @@ if not DEBUG:
         _problems.append(
             "CELERY_BROKER_URL must be a Redis or AMQP URL when DEBUG is off: the filesystem broker serves one machine only."
         )
-    if CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if CACHES["default"]["BACKEND"] != "zones_portal.cache.RedisCache":
         _problems.append(
             "CACHE_URL (or REDIS_URL) must point at Redis when DEBUG is off, so rate limits hold across nodes."
         )

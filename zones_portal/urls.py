@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from zones_portal import health, views
+from zones_portal import errors, health, views
+from zones_portal.twofactor import views as twofactor_views
+
+handler500 = errors.server_error
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -10,8 +13,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("zones/<slug:slug>/", views.zone_detail, name="zone-detail"),
     path("zones/<slug:slug>/edit/", views.zone_edit, name="zone-edit"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/login/", twofactor_views.TwoStepLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("zones_portal.twofactor.urls")),
     path("language/", views.set_language, name="set-language"),
     path("events/", include("events.urls")),
     path("agreements/", include("agreements.urls")),

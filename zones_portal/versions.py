@@ -82,3 +82,15 @@ def watch(name: str, models: Iterable[type[Model]], m2m: Iterable[type[Model]] =
 
 
 _receivers: dict[str, Callable[..., None]] = {}
+
+# The core's own counter: zones, institutions, people, memberships and API keys. The API's kept key
+# scopes (zones_portal.api.fastpath) are trusted only while it holds still, and the home page's zone
+# cards are kept under it.
+PEOPLE = "people"
+
+
+def connect_core() -> None:
+    """Called once the app registry is ready (ZonesPortalConfig.ready)."""
+    from zones_portal.models import ApiToken, Institution, Membership, User, Zone  # noqa: PLC0415
+
+    watch(PEOPLE, (Zone, Institution, User, Membership, ApiToken))

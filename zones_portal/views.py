@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,9 @@ from django.views.decorators.http import require_POST
 from zones_portal import glance, permissions, services
 from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.forms import ZoneContactForm
+from zones_portal.fragments import cached_content
 from zones_portal.models import Institution, Membership, User, Zone
+from zones_portal.versions import PEOPLE
 
 
 def digits(number: int) -> str:
@@ -98,10 +101,21 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = permissions.scope_of(request.user)
     context: dict[str, object] = {"panels": glance.panels_for(request.user)}
     if scope.secretariat:
-        context["zones"] = Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch())
+        # The zones and their deputies, the same for all the secretariat: kept until a zone, a person
+        # or a membership changes (zones_portal.fragments).
+        context["zone_cards"] = cached_content(
+            request,
+            "home:zones",
+            (PEOPLE,),
+            lambda: render_to_string(
+                "zones_portal/_home_zones.html",
+                {"zones": Zone.objects.visible_to(request.user).prefetch_related(_people_prefetch())},
+            ),
+        )
     elif scope.zone_id is not None:
-        context["zone"] = get_object_or_404(Zone, pk=scope.zone_id)  # its card names no people
-        context["job"] = request.user.membership
+        # The reader's membership and its zone in one query; the zone's card names no people.
+        job = get_object_or_404(Membership.objects.select_related("zone"), user_id=request.user.pk)
+        context["zone"], context["job"] = job.zone, job
     elif scope.institution_id is not None:
         context["institution"] = get_object_or_404(Institution, pk=scope.institution_id)
     return render(request, "zones_portal/home.html", context)

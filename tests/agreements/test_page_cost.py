@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,6 +58,7 @@ def test_the_agreements_page_costs_the_same_and_shows_a_page_of_each_section(
     client.get(reverse("agreements:list"))
     # Session, person, scope; what is owed: count and page; agreements: count, page and their
     # parties; the menu's jury link and the bell.
+    cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
     with django_assert_num_queries(10):
         response = client.get(reverse("agreements:list"))
     html = response.content.decode()
@@ -102,3 +104,51 @@ def test_the_pagers_reach_the_rest_and_keep_each_other(client_for, kish_deputy, 
     assert 'href="?owed-page=2#agreements" rel="prev"' in section(second, "agreements")
     # The long text of what is owed is cut on the list, as before.
     assert all(len(text) <= 120 for text in owed_rows(first))
+
+
+# Kept content (zones_portal.fragments): a repeat costs the top bar; a change shows at once; one scope's
+# page never reaches another.
+
+
+def test_a_repeat_of_the_agreements_page_costs_only_its_top_bar(
+    client_for, kish_deputy, kish, art_bureau, django_assert_num_queries
+):
+    years_of_agreements(kish, art_bureau, 5)
+    client = client_for(kish_deputy)
+    first = client.get(reverse("agreements:list")).content.decode()
+    with django_assert_num_queries(5):  # session, person, scope; the menu's jury link and the bell
+        again = client.get(reverse("agreements:list")).content.decode()
+    assert owed_rows(again) == owed_rows(first)
+
+
+def test_a_reported_obligation_shows_on_the_kept_page_at_once(client_for, kish_deputy, kish):
+    from agreements import services
+
+    agreement = make_agreement(zones=[kish])
+    obligation = Obligation.objects.create(
+        agreement=agreement,
+        party=agreement.parties.get(kind="zone"),
+        description="گزارش نمایشگاه",
+        due_on=timezone.localdate() + dt.timedelta(days=5),
+    )
+    client = client_for(kish_deputy)
+    assert "obligation-pending" in section(client.get(reverse("agreements:list")).content.decode(), "owed")
+    services.report_obligation(kish_deputy, obligation, status="in_progress", evidence_note="در جریان")
+    assert "obligation-in_progress" in section(
+        client.get(reverse("agreements:list")).content.decode(), "owed"
+    )
+
+
+def test_a_deputy_never_gets_another_scopes_kept_agreements_page(
+    client_for, secretariat, kish_deputy, qeshm_deputy, kish, qeshm
+):
+    kish_only = make_agreement(zones=[kish], title="تفاهم‌نامه کیش")
+    zone_party = kish_only.parties.get(kind="zone")
+    Obligation.objects.create(
+        agreement=kish_only, party=zone_party, description="تعهد کیش", due_on=timezone.localdate()
+    )
+    assert "تفاهم‌نامه کیش" in client_for(secretariat).get(reverse("agreements:list")).content.decode()
+    assert "تعهد کیش" in client_for(kish_deputy).get(reverse("agreements:list")).content.decode()
+    qeshms = client_for(qeshm_deputy).get(reverse("agreements:list")).content.decode()
+    assert "تفاهم‌نامه کیش" not in qeshms
+    assert "تعهد کیش" not in qeshms

@@ -232,7 +232,7 @@ def test_expiring_within_sixty_days(kish):
     assert list(Agreement.objects.expiring_within(60, today=timezone.localdate())) == [soon]
 
 
-def test_a_replaced_evidence_file_is_not_kept(
+def test_a_replaced_evidence_file_is_superseded_not_erased(
     kish_deputy, kish, settings, django_capture_on_commit_callbacks
 ):
     from pathlib import Path
@@ -251,4 +251,5 @@ def test_a_replaced_evidence_file_is_not_kept(
     obligation.refresh_from_db()
     assert obligation.evidence_file_name == "b.pdf"
     assert (Path(settings.MEDIA_ROOT) / obligation.evidence_file.name).exists()
-    assert not first.exists()
+    assert first.exists()  # the earlier version stays, in storage and in the obligation's history
+    assert obligation.history.filter(evidence_file_name="a.pdf").exists()

@@ -5,11 +5,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import Event, EventCategory, Participation, week_start
 from events.views import SECTION_SIZE
+from zones_portal.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,7 @@ def test_a_deputys_events_page_costs_the_same_and_shows_a_page_of_each_section(
     client.get(reverse("events:list"))  # warm the session
     # Session, person, scope; one count of every section; a page of each of the six; the
     # invitations' count and page; the menu's jury link and the bell.
+    cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
     with django_assert_num_queries(14):
         response = client.get(reverse("events:list"))
     html = response.content.decode()
@@ -97,6 +100,7 @@ def test_the_secretariats_events_page_costs_the_same_and_shows_a_page_of_each_se
     client = client_for(secretariat)
     client.get(reverse("events:list"))
     # Session, person, scope; one count of every section; a page of each of the three; jury link, bell.
+    cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
     with django_assert_num_queries(9):
         response = client.get(reverse("events:list"))
     html = response.content.decode()
@@ -174,6 +178,7 @@ def test_the_calendar_costs_the_same_for_the_secretariat(
         many_events(zone, "approved", count, starts_in_days=-count // 2)
     client = client_for(secretariat)
     client.get(reverse("events:calendar"))
+    cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
     with django_assert_num_queries(8):
         response = client.get(reverse("events:calendar"))
     assert response.status_code == 200
@@ -196,3 +201,125 @@ def test_in_english_the_counts_and_page_numbers_are_in_latin_digits(client_for, 
     upcoming = section(client_for(kish_deputy).get(reverse("events:list")).content.decode(), "upcoming")
     assert '<span class="count">13</span>' in upcoming
     assert "Page 1 of 2" in upcoming
+
+
+# Kept content (zones_portal.fragments): a repeat costs the top bar; a change shows at once; one scope's
+# page never reaches another.
+
+
+def test_a_repeat_of_the_events_page_costs_only_its_top_bar(
+    client_for, kish_deputy, kish, qeshm, django_assert_num_queries
+):
+    fill_a_zones_years(kish, qeshm, 20)
+    client = client_for(kish_deputy)
+    first = client.get(reverse("events:list")).content.decode()
+    # Session, person, scope; the menu's jury link and the bell.
+    with django_assert_num_queries(5):
+        again = client.get(reverse("events:list")).content.decode()
+    assert rows_of(again, "upcoming") == rows_of(first, "upcoming")
+
+
+def test_a_changed_event_shows_on_the_kept_events_page_at_once(client_for, secretariat, kish_deputy, kish):
+    from events import services
+
+    event = many_events(kish, "submitted", 1, label="before")[0]
+    client = client_for(kish_deputy)
+    assert rows_of(client.get(reverse("events:list")).content.decode(), "submitted") == ["before kish #000"]
+    services.update_event(secretariat, event, title="after the change")
+    assert rows_of(client.get(reverse("events:list")).content.decode(), "submitted") == ["after the change"]
+
+
+def test_a_deputy_never_gets_the_secretariats_kept_events_page(
+    client_for, secretariat, kish_deputy, qeshm_deputy, kish
+):
+    many_events(kish, "draft", 2, label="kish draft")
+    many_events(kish, "submitted", 2)
+    secretariats = client_for(secretariat).get(reverse("events:list")).content.decode()
+    assert 'id="drafts"' not in secretariats
+    deputys = client_for(kish_deputy).get(reverse("events:list")).content.decode()
+    assert rows_of(deputys, "drafts") == ["kish draft kish #001", "kish draft kish #000"]
+    assert secretariats != deputys
+    qeshms = client_for(qeshm_deputy).get(reverse("events:list")).content.decode()
+    assert "kish draft" not in qeshms
+
+
+def test_the_kept_events_page_follows_the_readers_language(client_for, kish_deputy, kish):
+    many_events(kish, "approved", 1, starts_in_days=3)
+    client = client_for(kish_deputy)
+    assert "پیش رو" in section(client.get(reverse("events:list")).content.decode(), "upcoming")
+    kish_deputy.language = "en"
+    kish_deputy.save()
+    assert "Upcoming" in section(client.get(reverse("events:list")).content.decode(), "upcoming")
+
+
+def _one_busy_day(count):
+    """``count`` approved events on the same day, the day after tomorrow at 18:00 Tehran time."""
+    day = timezone.localdate() + dt.timedelta(days=2)
+    start = dt.datetime.combine(day, dt.time(18), tzinfo=timezone.get_current_timezone())
+    category = EventCategory.objects.get(slug="festival")
+    kish = Zone.objects.get(slug="kish")
+    Event.objects.bulk_create(
+        Event(
+            title=f"busy #{index:03d}",
+            category=category,
+            host_zone=kish,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            week_start=week_start(start),
+            status="approved",
+        )
+        for index in range(count)
+    )
+    return day
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_a_calendar_day_draws_a_few_and_counts_the_rest(
+    client_for, kish_deputy, count, django_assert_num_queries
+):
+    from events.calendar import DAY_LIMIT
+
+    kish_deputy.language = "en"
+    kish_deputy.save()
+    day = _one_busy_day(count)
+    client = client_for(kish_deputy)
+    url = reverse("events:calendar") + f"?date={day.isoformat()}"
+    client.get(url)
+    cache.clear()
+    # Session, person, the month's events, scope, the filter's zones and categories, jury link, bell.
+    with django_assert_num_queries(8):
+        html = client.get(url).content.decode()
+    assert len(re.findall(r'class="cal-event', html)) == DAY_LIMIT
+    hidden = count - DAY_LIMIT
+    assert ("and one more" if hidden == 1 else f"and {hidden} more") in html
+    assert f'href="?day={day.isoformat()}"' in html
+
+
+def test_a_calendar_days_list_holds_all_its_events_a_page_at_a_time(client_for, kish_deputy):
+    from events.views import DAY_PAGE_SIZE
+
+    day = _one_busy_day(DAY_PAGE_SIZE + 3)
+    client = client_for(kish_deputy)
+    first = client.get(reverse("events:calendar"), {"day": day.isoformat()}).content.decode()
+    second = client.get(reverse("events:calendar"), {"day": day.isoformat(), "page": 2}).content.decode()
+    titles = re.findall(r'class="event-title">([^<]+)</a>', first) + re.findall(
+        r'class="event-title">([^<]+)</a>', second
+    )
+    assert titles == [f"busy #{index:03d}" for index in range(DAY_PAGE_SIZE + 3)]
+
+
+def test_the_kept_calendar_shows_a_newly_approved_event_at_once(client_for, secretariat, kish_deputy, kish):
+    from events import services
+
+    event = many_events(kish, "submitted", 1, starts_in_days=1, label="awaiting")[0]
+    client = client_for(kish_deputy)
+    assert "awaiting kish" not in client.get(reverse("events:calendar")).content.decode()
+    services.approve_event(secretariat, event)
+    assert "awaiting kish" in client.get(reverse("events:calendar")).content.decode()
+
+
+@pytest.mark.parametrize("query", ["day=9999-12-31", "date=9999-12-31", "date=0001-01-01", "day=2026-13-40"])
+def test_a_day_the_calendar_cannot_show_falls_back_to_this_month(client_for, kish_deputy, query):
+    response = client_for(kish_deputy).get(reverse("events:calendar") + "?" + query)
+    assert response.status_code == 200
+    assert 'class="month"' in response.content.decode()

@@ -63,6 +63,19 @@ def portal_models() -> list:
     ]
 
 
+def _content_types_by_name(model, rows: list[dict]) -> list[dict]:
+    """A content type's id is `migrate`'s to give (in an order that differs between a database migrated
+    step by step and one flushed): the backup points at it by natural key, so the rows are compared so."""
+    names = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
+    pointing = [
+        f.attname for f in model._meta.concrete_fields if f.is_relation and f.related_model is ContentType
+    ]
+    for row in rows:
+        for attname in pointing:
+            row[attname] = names.get(row[attname], row[attname])
+    return rows
+
+
 def every_row() -> dict[str, list[dict]]:
     """Every row of the portal, field by field, in id order."""
     rows = {}
@@ -74,7 +87,9 @@ def every_row() -> dict[str, list[dict]]:
             fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
             rows[model._meta.label] = list(model._base_manager.order_by(*fields).values(*fields))
         else:
-            rows[model._meta.label] = list(model._base_manager.order_by("pk").values())
+            rows[model._meta.label] = _content_types_by_name(
+                model, list(model._base_manager.order_by("pk").values())
+            )
     return rows
 
 

@@ -164,7 +164,7 @@ def test_redis_url_serves_as_the_shared_cache():
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "zones_portal.cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/2",
     }
 

@@ -2,7 +2,8 @@
 
 A ``ValidationError`` (bad input, or a move that does not fit the moment) is a
 400 with messages per field; a ``PermissionDenied`` is a 403 with its sentence; a
-body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 in JSON, like every other error.
+missing object is a 404 in the reader's language; a body over
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 in JSON, like every other error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -38,4 +40,8 @@ def handler(error: Exception, context: dict[str, Any]) -> Response | None:
         error = exceptions.ValidationError(detail)
     elif isinstance(error, DjangoPermissionDenied):
         error = exceptions.PermissionDenied(str(error) or None)
+    elif isinstance(error, Http404):
+        # get_object_or_404's sentence is English and names the model class; the
+        # reader gets the catalogue's "Not found." in their language instead.
+        error = exceptions.NotFound()
     return exception_handler(error, context)
