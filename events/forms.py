@@ -10,7 +10,13 @@ from agreements.models import Agreement
 from events.models import Event, EventCategory, EventReport, Participation
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
-from zones_portal.widgets import LocalDateTimeField, MultipleFileField, MultipleFileInput
+from zones_portal.widgets import (
+    LocalDateTimeField,
+    LocalDecimalField,
+    LocalIntegerField,
+    MultipleFileField,
+    MultipleFileInput,
+)
 
 EVENT_FORM_FIELDS = (
     "title",
@@ -38,7 +44,7 @@ class EventForm(forms.Form):
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
     starts_at = LocalDateTimeField(label=_("Starts"))
     ends_at = LocalDateTimeField(label=_("Ends"))
-    expected_audience = forms.IntegerField(label=_("Expected audience"), min_value=0, required=False)
+    expected_audience = LocalIntegerField(label=_("Expected audience"), min_value=0, required=False)
     participating_zones = forms.ModelMultipleChoiceField(
         label=_("Invite zones"),
         queryset=Zone.objects.filter(is_active=True),
@@ -123,6 +129,13 @@ class ReportForm(forms.ModelForm):
             "buyer_countries",
         )
         widgets = {"outcomes": forms.Textarea(attrs={"rows": 5})}
+        # Text inputs that take Persian and Arabic digits: a browser's number input drops them.
+        field_classes = {
+            "attendance": LocalIntegerField,
+            "artists_count": LocalIntegerField,
+            "export_contracts": LocalIntegerField,
+            "export_value": LocalDecimalField,
+        }
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from talent.models import PORTFOLIO_MAX_FILES, Application, ScoringCriterion, TalentCall
 from zones_portal.dates import uses_jalali
 from zones_portal.models import Zone
-from zones_portal.widgets import LocalDateField, MultipleFileField, MultipleFileInput
+from zones_portal.widgets import (
+    LatinDigitsCharField,
+    LocalDateField,
+    LocalDecimalField,
+    MultipleFileField,
+    MultipleFileInput,
+)
 
 
 class ApplicationForm(forms.ModelForm):
@@ -61,6 +67,7 @@ class ApplicationForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"dir": "ltr"}),
             "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
         }
+        field_classes = {"phone": LatinDigitsCharField}
 
     def _post_clean(self) -> None:
         """The service validates the whole application against its call; the form does not half-do it."""
@@ -71,7 +78,7 @@ class ApplicationForm(forms.ModelForm):
 
 
 class StatusLookupForm(forms.Form):
-    tracking_code = forms.CharField(
+    tracking_code = LatinDigitsCharField(
         label=_("Tracking code"),
         max_length=12,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
@@ -88,7 +95,7 @@ class ScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"criterion_{criterion.pk}"] = forms.DecimalField(
+            self.fields[f"criterion_{criterion.pk}"] = LocalDecimalField(
                 label=criterion.name,
                 min_value=0,
                 max_value=criterion.max_score,

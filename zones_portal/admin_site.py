@@ -30,6 +30,7 @@ from zones_portal.history import Moves, Track, is_tracked, own_track, timeline_f
 from zones_portal.models import StatusChangeRecord
 from zones_portal.twofactor import services as twofactor
 from zones_portal.twofactor import views as twofactor_views
+from zones_portal.widgets import LocalDecimalField, LocalFloatField, LocalIntegerField, LocalNumberInput
 
 
 class PortalAdminSite(admin.AdminSite):
@@ -327,15 +328,53 @@ class KeepsRecords:
         return False
 
 
-class SecretariatAdmin(SecretariatOnly, ReadersCalendarMixin, TimelineMixin, admin.ModelAdmin):
+def _number_input() -> LocalNumberInput:
+    return LocalNumberInput(attrs={"class": "vIntegerField"})
+
+
+# Every number in the admin is a text input that takes Persian and Arabic digits (a browser's number
+# input drops them). BigIntegerField is named because Django's own default for it would come first.
+NUMBER_FIELD_OVERRIDES: dict[type[django_models.Field], dict[str, Any]] = {
+    django_models.IntegerField: {"form_class": LocalIntegerField, "widget": _number_input()},
+    django_models.BigIntegerField: {"form_class": LocalIntegerField, "widget": _number_input()},
+    django_models.DecimalField: {"form_class": LocalDecimalField, "widget": _number_input()},
+    django_models.FloatField: {"form_class": LocalFloatField, "widget": _number_input()},
+}
+
+
+class DigitsOfAnyKeyboard:
+    """Adds ``NUMBER_FIELD_OVERRIDES`` under an admin's own ``formfield_overrides``.
+
+    An admin that declares ``formfield_overrides`` (for its dates, say) replaces the class attribute
+    of its base, so the numbers are merged in here, below what the admin itself declares.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = type(self).formfield_overrides
+        for db_field, options in NUMBER_FIELD_OVERRIDES.items():
+            self.formfield_overrides[db_field] = {
+                **self.formfield_overrides.get(db_field, {}),
+                **options,
+                **own.get(db_field, {}),
+            }
+
+
+class SecretariatAdmin(
+    SecretariatOnly, DigitsOfAnyKeyboard, ReadersCalendarMixin, TimelineMixin, admin.ModelAdmin
+):
     pass
 
 
-class SecretariatTabularInline(SecretariatOnly, ReadersCalendarInlineMixin, admin.TabularInline):
+class SecretariatTabularInline(
+    SecretariatOnly, DigitsOfAnyKeyboard, ReadersCalendarInlineMixin, admin.TabularInline
+):
     pass
 
 
-class SecretariatStackedInline(SecretariatOnly, ReadersCalendarInlineMixin, admin.StackedInline):
+class SecretariatStackedInline(
+    SecretariatOnly, DigitsOfAnyKeyboard, ReadersCalendarInlineMixin, admin.StackedInline
+):
     pass
 
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from zones_portal.models import Zone
 from zones_portal.services import ZONE_CONTACT_FIELDS
+from zones_portal.widgets import LatinDigitsCharField
 
 
 class ZoneContactForm(forms.ModelForm):
@@ -12,6 +13,7 @@ class ZoneContactForm(forms.ModelForm):
         model = Zone
         fields = ZONE_CONTACT_FIELDS
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"phone": LatinDigitsCharField}
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -1,4 +1,4 @@
-"""Form widgets and fields for dates a person types in their own calendar."""
+"""Form widgets and fields for dates, times and numbers a person types in their own calendar and digits."""
 
 from __future__ import annotations
 
@@ -9,7 +9,31 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zones_portal.dates import input_date, parse_date, uses_jalali
+from zones_portal.dates import input_date, latin_digits, parse_date, persian_digits, uses_jalali
+
+# The Arabic decimal separator (٫) and thousands separator (٬) that Persian and Arabic keyboards type.
+_ARABIC_DECIMAL_SEPARATOR = "\u066b"
+_ARABIC_THOUSANDS_SEPARATOR = "\u066c"
+
+
+def latin_number(text: str) -> str:
+    """A number as typed on any keyboard, in the ASCII form Python and Django parse.
+
+    Persian (۰–۹) and Arabic (٠–٩) digits become Latin, the Arabic decimal separator a point and its
+    thousands separator nothing, so ``۱۲٫۵`` reads as ``12.5``.
+    """
+    return (
+        latin_digits(text.strip())
+        .replace(_ARABIC_DECIMAL_SEPARATOR, ".")
+        .replace(_ARABIC_THOUSANDS_SEPARATOR, "")
+    )
+
+
+def readers_number(text: str) -> str:
+    """A number written into a field in the reader's digits: Persian digits and ``٫`` in Persian."""
+    if uses_jalali():
+        return persian_digits(text).replace(".", _ARABIC_DECIMAL_SEPARATOR)
+    return text
 
 
 class LocalDateInput(forms.TextInput):
@@ -38,11 +62,52 @@ class LocalDateInput(forms.TextInput):
         return super().format_value(value)
 
 
+class LocalNumberInput(forms.TextInput):
+    """A number as text, never ``type="number"``: the browser's number input drops Persian and Arabic
+    digits before the form is sent, and the field then says it is required. The keyboard still opens
+    on digits (``inputmode``, set by the field); the field parses and bounds the value on the server.
+    """
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"dir": "ltr", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value: object) -> str | None:
+        shown = super().format_value(value)
+        return readers_number(shown) if shown else shown
+
+
+class LocalTimeInput(forms.TextInput):
+    """A time of day as ``17:30`` (in Persian digits in Persian): a native time input shows
+    "05:00 PM" on a Persian page and drops Persian digits; in English the browser's time input."""
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        attrs = dict(attrs or {})
+        if uses_jalali():
+            self.input_type = "text"
+            attrs.setdefault("inputmode", "numeric")
+            attrs.setdefault("dir", "ltr")
+            attrs.setdefault("autocomplete", "off")
+            if "placeholder" not in self.attrs:
+                attrs.setdefault("placeholder", "۱۷:۳۰")
+        else:
+            self.input_type = "time"
+        return super().get_context(name, value, attrs)
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, dt.time):
+            shown = value.strftime("%H:%M")
+        elif value in (None, ""):
+            return None
+        else:
+            shown = str(value)
+        return persian_digits(shown) if uses_jalali() else shown
+
+
 class LocalDateTimeWidget(forms.MultiWidget):
     template_name = "includes/datetime_widget.html"
 
     def __init__(self, attrs: dict | None = None) -> None:
-        super().__init__([LocalDateInput(), forms.TimeInput(attrs={"type": "time"}, format="%H:%M")], attrs)
+        super().__init__([LocalDateInput(), LocalTimeInput()], attrs)
 
     def decompress(self, value: dt.datetime | None) -> list[object]:
         if not value:
@@ -71,6 +136,57 @@ class LocalDateField(forms.DateField):
             ) from None
 
 
+class _DigitsOfAnyKeyboard:
+    """For a number field: Persian and Arabic digits read as Latin before Django parses and bounds the
+    value, so its own messages (required, invalid, minimum, maximum) still speak the person's language."""
+
+    inputmode = "numeric"
+    widget = LocalNumberInput
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = latin_number(value)
+        return super().to_python(value)  # type: ignore[misc]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)  # type: ignore[misc]
+        if not isinstance(widget, forms.NumberInput):
+            attrs.setdefault("inputmode", self.inputmode)
+        return attrs
+
+
+class LocalIntegerField(_DigitsOfAnyKeyboard, forms.IntegerField):
+    pass
+
+
+class LocalDecimalField(_DigitsOfAnyKeyboard, forms.DecimalField):
+    inputmode = "decimal"
+
+
+class LocalFloatField(_DigitsOfAnyKeyboard, forms.FloatField):
+    inputmode = "decimal"
+
+
+class LatinDigitsCharField(forms.CharField):
+    """Text made of digits (a phone number, a tracking code), kept in Latin digits whatever keyboard
+    typed it, so that it matches, dials and searches the same."""
+
+    def to_python(self, value: Any) -> str:
+        return latin_digits(super().to_python(value))
+
+
+class LocalTimeField(forms.TimeField):
+    """A time of day as ``17:30`` in any digits."""
+
+    widget = LocalTimeInput
+    input_formats = ["%H:%M", "%H:%M:%S"]
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if isinstance(value, str):
+            value = latin_digits(value.strip())
+        return super().to_python(value)
+
+
 class LocalDateTimeField(forms.MultiValueField):
     """A date in the person's calendar and a time of day, read as Tehran time."""
 
@@ -80,7 +196,7 @@ class LocalDateTimeField(forms.MultiValueField):
     }
 
     def __init__(self, **kwargs: object) -> None:
-        fields = (LocalDateField(), forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"]))
+        fields = (LocalDateField(), LocalTimeField())
         super().__init__(fields=fields, require_all_fields=True, **kwargs)
 
     def compress(self, data_list: list[object]) -> dt.datetime | None:
