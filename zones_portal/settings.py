@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zones_portal.context_processors.portal",
                 "talent.context_processors.talent",
+                "scorecard.context_processors.scorecard",
                 "reminders.context_processors.notifications",
             ],
             "builtins": ["zones_portal.templatetags.portal"],
