@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import json
+from typing import Any, NamedTuple
 
 from django import forms
+from django.forms.boundfield import BoundField
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zones_portal.dates import input_date, latin_digits, parse_date, persian_digits, uses_jalali
@@ -36,21 +39,73 @@ def readers_number(text: str) -> str:
     return text
 
 
+class LowerBound(NamedTuple):
+    """The field whose date a later date may not come before; ``strict`` when it must come after it."""
+
+    field: str
+    strict: bool = False
+
+
+# The later date of each pair the portal's models keep, by field name. The admin builds every date
+# widget from one class (``formfield_overrides``), so a pair is recognised by the names the models
+# use; a form may still pass ``lower_bound`` to a widget for a pair of its own.
+LOWER_BOUNDS = {
+    "ends_at": LowerBound("starts_at"),  # an event
+    "closes_at": LowerBound("opens_at"),  # a talent call
+    "effective_from": LowerBound("signed_on"),  # an agreement takes effect on or after its signing
+    "expires_on": LowerBound("effective_from", strict=True),  # and expires after it takes effect
+    "end": LowerBound("start"),  # the scorecard's span
+}
+
+
+def lower_bound_attrs(name: str, bound: LowerBound | None) -> dict[str, str]:
+    """The data attribute that tells the picker (and the browser's date input) which input's date comes
+    first, by the other input's name: ``data-not-before`` for on or after it, ``data-after`` for after.
+
+    ``name`` is the field's name in the page, so a form prefix (``form-0-ends_at``) carries over.
+    """
+    field = name.rsplit("-", 1)[-1]
+    bound = bound or LOWER_BOUNDS.get(field)
+    if bound is None:
+        return {}
+    other = name[: len(name) - len(field)] + bound.field
+    return {"data-after" if bound.strict else "data-not-before": other}
+
+
+def picker_text() -> str:
+    """The picker's own words in the page's language, read by static/js/jalali-datepicker.js."""
+    return json.dumps(
+        {
+            "dialog": gettext("Choose a date"),
+            "previous": gettext("Previous month"),
+            "next": gettext("Next month"),
+            "year": gettext("Year"),
+            "month": gettext("Month"),
+        },
+        ensure_ascii=False,
+    )
+
+
 class LocalDateInput(forms.TextInput):
     """Jalali text (۱۴۰۵/۰۹/۰۷) in Persian, with the portal's Jalali picker; the browser's date picker in English."""
 
     class Media:
-        # The dashboard's base template loads these on every Persian page; the admin loads them from here.
+        # The dashboard's base template loads these on every page; the admin loads them from here.
         css = {"all": ["css/datepicker.css"]}
         js = [forms.Script("js/jalali-datepicker.js", type="module")]
 
+    def __init__(self, attrs: dict | None = None, lower_bound: LowerBound | None = None) -> None:
+        super().__init__(attrs)
+        self.lower_bound = lower_bound
+
     def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
-        attrs = dict(attrs or {})
+        attrs = {**lower_bound_attrs(name, self.lower_bound), **(attrs or {})}
         if uses_jalali():
             if "placeholder" not in self.attrs:
                 attrs.setdefault("placeholder", "۱۴۰۵/۰۹/۰۷")
             attrs.setdefault("inputmode", "numeric")
             attrs["class"] = (attrs.get("class", "") + " jalali-date").strip()
+            attrs["data-picker-text"] = picker_text()
             self.input_type = "text"
         else:
             self.input_type = "date"
@@ -103,17 +158,48 @@ class LocalTimeInput(forms.TextInput):
         return persian_digits(shown) if uses_jalali() else shown
 
 
+# The key under which the field's label reaches the widget; the widget turns it into a name for each part.
+FIELD_LABEL = "data-field-label"
+
+
 class LocalDateTimeWidget(forms.MultiWidget):
+    """A date input and a time input side by side. A ``<label>`` names one input and Django gives a widget
+    of several none, so each part carries its own name ("Starts: date", "Starts: time") for screen readers."""
+
     template_name = "includes/datetime_widget.html"
 
-    def __init__(self, attrs: dict | None = None) -> None:
+    def __init__(self, attrs: dict | None = None, lower_bound: LowerBound | None = None) -> None:
         super().__init__([LocalDateInput(), LocalTimeInput()], attrs)
+        self.lower_bound = lower_bound
+
+    def get_context(self, name: str, value: object, attrs: dict | None) -> dict:
+        attrs = dict(attrs or {})
+        label = attrs.pop(FIELD_LABEL, None)
+        context = super().get_context(name, value, attrs)
+        date_part, time_part = context["widget"]["subwidgets"]
+        if label:
+            date_part["attrs"]["aria-label"] = gettext("%(label)s: date") % {"label": label}
+            time_part["attrs"]["aria-label"] = gettext("%(label)s: time") % {"label": label}
+        bound = lower_bound_attrs(name, self.lower_bound)
+        # The other field is a date and time too: its date part is the one to follow.
+        date_part["attrs"].update({key: f"{other}_0" for key, other in bound.items()})
+        return context
 
     def decompress(self, value: dt.datetime | None) -> list[object]:
         if not value:
             return [None, None]
         local = timezone.localtime(value) if timezone.is_aware(value) else value
         return [local.date(), local.time().replace(second=0, microsecond=0)]
+
+
+class LabelledPartsBoundField(BoundField):
+    """Hands the field's label (as the form shows it, after any change in the form's ``__init__``) to
+    a widget of several inputs, which names each of its parts after it."""
+
+    def build_widget_attrs(self, attrs: dict, widget: forms.Widget | None = None) -> dict:
+        attrs = super().build_widget_attrs(attrs, widget)
+        attrs[FIELD_LABEL] = str(self.label)
+        return attrs
 
 
 class LocalDateField(forms.DateField):
@@ -191,6 +277,7 @@ class LocalDateTimeField(forms.MultiValueField):
     """A date in the person's calendar and a time of day, read as Tehran time."""
 
     widget = LocalDateTimeWidget
+    bound_field_class = LabelledPartsBoundField
     default_error_messages = {
         "incomplete": _("Enter both a date and a time."),
     }
