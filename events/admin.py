@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from events import services
 from events.conflicts import conflicts_for
+from events.forms import DECISIONS, DecisionForm, decisions_open_to
 from events.history import STATUS_FIELDS, event_timeline
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from zones_portal.admin_site import (
@@ -27,6 +32,7 @@ from zones_portal.admin_site import (
     calendar_date_filter,
 )
 from zones_portal.dates import format_date
+from zones_portal.forms import add_service_errors
 from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
 
 
@@ -145,6 +151,12 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
         models.DateTimeField: {"form_class": LocalDateTimeField, "widget": LocalDateTimeWidget}
     }
     change_list_template = "admin/export_change_list.html"
+    # What waits for the secretariat's decision comes first, then the rest by when it starts.
+    ordering = (
+        Case(When(status=Event.Status.SUBMITTED, then=Value(0)), default=Value(1)).asc(),
+        "starts_at",
+        "pk",
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return super().get_queryset(request).with_conflicts()
@@ -211,7 +223,59 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
             event = self.get_object(request, object_id)
             if event is not None:
                 extra_context["conflicts"] = conflicts_for(event)
+                extra_context["decisions"] = decisions_open_to(request.user, event)
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Decisions on the event's own page: a button, then a page that confirms and asks for the reason.
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<path:object_id>/decide/<slug:move>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="events_event_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, object_id: str, move: str) -> HttpResponse:
+        """Whether the move fits the event now is the service's to say: a refusal comes back to the
+        event's page with its reason; a reason left out, to this page with what was typed kept."""
+        decision = DECISIONS.get(move)
+        event = self.get_object(request, unquote(object_id))
+        if decision is None or event is None:
+            raise Http404
+        if not self.has_change_permission(request, event):
+            raise PermissionDenied
+        change_url = reverse("admin:events_event_change", args=[event.pk])
+        form = DecisionForm(request.POST if request.method == "POST" else None, decision=decision)
+        if form.is_bound and form.is_valid():
+            try:
+                decision.carry_out(request.user, event, form.cleaned_data.get("reason", ""))
+            except services.InvalidMoveError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return HttpResponseRedirect(change_url)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                self.message_user(request, decision.done, messages.SUCCESS)
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/events/event/decide.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": decision.label,
+                "subtitle": event.title,
+                "opts": self.model._meta,
+                "original": event,
+                "decision": decision,
+                "form": form,
+                "change_url": change_url,
+                "media": self.media + form.media,
+            },
+        )
 
     # Decisions.
 

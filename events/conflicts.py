@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event
+from events.models import Event, week_start
 
 
 @dataclass(frozen=True)
@@ -33,18 +33,19 @@ class Conflict:
 
 
 def conflicts_for(event: Event) -> list[Conflict]:
-    """What ``event`` would clash with among the approved events (whatever its own state)."""
-    if event.pk is None or event.status in (Event.Status.CANCELLED, Event.Status.REJECTED):
+    """What ``event`` would clash with among the approved events (whatever its own state); saved or
+    not yet, so that the form can warn while its dates are still being chosen."""
+    if event.status in (Event.Status.CANCELLED, Event.Status.REJECTED):
         return []
-    approved = (
-        Event.objects.filter(status__in=Event.PUBLISHED).exclude(pk=event.pk).select_related("host_zone")
-    )
+    approved = Event.objects.filter(status__in=Event.PUBLISHED).select_related("host_zone")
+    if event.pk is not None:
+        approved = approved.exclude(pk=event.pk)
     overlapping = approved.filter(
         host_zone_id=event.host_zone_id, starts_at__lt=event.ends_at, ends_at__gt=event.starts_at
     )
-    same_week = approved.filter(category_id=event.category_id, week_start=event.week_start).exclude(
-        host_zone_id=event.host_zone_id
-    )
+    same_week = approved.filter(
+        category_id=event.category_id, week_start=week_start(event.starts_at)
+    ).exclude(host_zone_id=event.host_zone_id)
     return [Conflict("overlap", other) for other in overlapping] + [
         Conflict("same_week", other) for other in same_week
     ]

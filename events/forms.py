@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from agreements.models import Agreement
+from events import services
 from events.models import Event, EventCategory, EventReport, Participation
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
@@ -149,3 +152,98 @@ class ReportForm(forms.ModelForm):
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         return {"attachments": data.pop("attachments", []), **data}
+
+
+class ConflictCheckForm(forms.Form):
+    """What the event form sends while it is filled, to hear of clashes before the event is saved."""
+
+    category = forms.ModelChoiceField(queryset=EventCategory.objects.all())
+    host_zone = forms.ModelChoiceField(queryset=Zone.objects.all(), required=False)
+    starts_at = LocalDateTimeField()
+    ends_at = LocalDateTimeField()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision the secretariat takes on an event: a move of ``services.EVENT_LIFECYCLE``, carried
+    out by its service, with the words its button, confirmation and message use."""
+
+    move: str
+    label: str
+    question: str
+    done: str
+    service: Callable[..., Event]
+    reason_label: str = ""  # each decision's own, so two reason boxes on one page are told apart
+    until_the_end: bool = False  # the service refuses it once the event has ended
+
+    @property
+    def needs_reason(self) -> bool:
+        return bool(services.EVENT_LIFECYCLE.moves[self.move].reason_field)
+
+    def carry_out(self, actor: Any, event: Event, reason: str = "") -> Event:
+        if self.needs_reason:
+            return self.service(actor, event, reason)
+        return self.service(actor, event)
+
+
+DECISIONS = {
+    decision.move: decision
+    for decision in (
+        Decision(
+            "approve",
+            _("Approve"),
+            _("Approve this event? It will be published on the shared calendar."),
+            _("The event is approved."),
+            services.approve_event,
+            until_the_end=True,
+        ),
+        Decision(
+            "reject",
+            _("Reject"),
+            _("Reject this event? The host zone can correct it and submit it again."),
+            _("The event is rejected; the host zone will see the reason."),
+            services.reject_event,
+            reason_label=_("Reason for rejection"),
+        ),
+        Decision(
+            "cancel",
+            _("Cancel the event"),
+            _("Cancel this event? It leaves the calendar, and the zones will see the reason."),
+            _("The event is cancelled."),
+            services.cancel_event,
+            reason_label=_("Reason for cancellation"),
+            until_the_end=True,
+        ),
+    )
+}
+
+
+def decisions_open_to(user: Any, event: Event) -> list[Decision]:
+    """The decisions to offer as buttons: those the lifecycle lets this person make on the event now."""
+    return [
+        decision
+        for decision in DECISIONS.values()
+        if services.EVENT_LIFECYCLE.allows(decision.move, user, event)
+        and not (decision.until_the_end and event.has_ended)
+    ]
+
+
+class DecisionForm(forms.Form):
+    """Confirms a decision; a reject or a cancel carries the reason the zones will read."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The parties will see this reason."),
+    )
+
+    def __init__(self, *args: Any, decision: Decision, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", decision.move)
+        super().__init__(*args, **kwargs)
+        move = services.EVENT_LIFECYCLE.moves[decision.move]
+        if decision.needs_reason:
+            # The lifecycle's own sentence, so the form and the service ask for a reason alike.
+            self.fields["reason"].error_messages["required"] = move.reason_required
+            self.fields["reason"].label = decision.reason_label or self.fields["reason"].label
+        else:
+            del self.fields["reason"]

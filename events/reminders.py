@@ -23,6 +23,7 @@ from reminders.registry import (
     days,
     deputies_by_zone,
     gather,
+    in_readers_digits,
     institution_users_by_institution,
     moment_key,
     occasion_parts,
@@ -105,7 +106,10 @@ def upcoming_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[in
 
 def upcoming_headline(event: Event, occasion: str) -> str:
     offset = occasion_parts(occasion)[0].removeprefix("before-").removesuffix("d")
-    return _("“%(title)s” starts in %(days)s days") % {"title": event.title, "days": offset}
+    return _("“%(title)s” starts in %(days)s days") % {
+        "title": event.title,
+        "days": in_readers_digits(offset),
+    }
 
 
 def upcoming_context(event: Event, occasion: str) -> dict:

@@ -16,14 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.models import Agreement
 from events import permissions, services
 from events.calendar import build_month, overlapping, weekday_names
 from events.conflicts import conflicts_for
 from events.filters import EventFilter
-from events.forms import EventForm, InvitationAnswerForm, ReportForm
+from events.forms import (
+    DECISIONS,
+    ConflictCheckForm,
+    DecisionForm,
+    EventForm,
+    InvitationAnswerForm,
+    ReportForm,
+    decisions_open_to,
+)
 from events.history import event_timeline
 from events.models import Event, EventReport, Participation, ReportAttachment
 from events.signals import EVENTS
@@ -33,6 +41,7 @@ from zones_portal.fragments import cached_content, scope_key
 from zones_portal.history import timeline_for
 from zones_portal.models import Zone
 from zones_portal.permissions import Scope, scope_of
+from zones_portal.twofactor.views import admin_gate
 from zones_portal.views import Paged, paginate
 
 Status = Event.Status
@@ -213,6 +222,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not event.has_ended
             else None,
             "can_decide": permissions.can_decide_event(request.user),
+            "decisions": [
+                (decision, DecisionForm(decision=decision))
+                for decision in decisions_open_to(request.user, event)
+            ],
             "agreement": agreement,
             "timeline": timeline_for(
                 request, *event_timeline(event, may_see_agreement=agreement is not None)
@@ -275,6 +288,74 @@ def event_submit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The event is submitted to the secretariat and the invited zones are asked.")
         )
     return redirect("events:detail", pk=event.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_decide(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """The secretariat approves, rejects or cancels from the event's page. A GET (or a reason left
+    out) shows the decision on a page of its own, with what was typed kept; whether the move fits the
+    event now is the service's to say, with its own reason."""
+    decision = DECISIONS.get(move)
+    if decision is None:
+        raise Http404
+    event = _event_or_404(request, pk)
+    rule = services.EVENT_LIFECYCLE.moves[move]
+    if not permissions.can_decide_event(request.user, event):
+        raise PermissionDenied(rule.not_allowed)
+    # A decision for every zone weighs what the admin's do: the same two-step sign-in first.
+    gate = admin_gate(request)
+    if gate is not None:
+        return gate
+    form = DecisionForm(request.POST if request.method == "POST" else None, decision=decision)
+    if form.is_bound and form.is_valid():
+        try:
+            decision.carry_out(request.user, event, form.cleaned_data.get("reason", ""))
+        except services.InvalidMoveError as error:
+            show_refusal(request, error)
+            return redirect("events:detail", pk=event.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, decision.done)
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/decision_form.html", {"form": form, "event": event, "decision": decision})
+
+
+@login_required
+@require_GET
+def conflict_check(request: HttpRequest) -> HttpResponse:
+    """The warnings a saved event would show, for the event form while it is filled (event-form.js).
+
+    Answers an HTML fragment in the reader's language: empty until the dates and category make sense.
+    A zone's people ask about their own zone; ``?event=`` names the event being edited, so it does
+    not clash with itself."""
+    scope = scope_of(request.user)
+    if scope.zone_id is None and not scope.secretariat:
+        raise PermissionDenied(_("You may propose events only for your own zone."))
+    event = None
+    if request.GET.get("event", "").isdigit():
+        event = _event_or_404(request, int(request.GET["event"]))
+        if not permissions.can_prepare_event(request.user, event):
+            raise PermissionDenied(_("Only the host zone may change this event."))
+    form = ConflictCheckForm(request.GET)
+    conflicts = []
+    if form.is_valid() and form.cleaned_data["starts_at"] < form.cleaned_data["ends_at"]:
+        host_id = scope.zone_id
+        if scope.secretariat:
+            chosen = form.cleaned_data["host_zone"]
+            host_id = chosen.pk if chosen else (event.host_zone_id if event else None)
+        if host_id is not None:
+            candidate = Event(
+                pk=event.pk if event else None,
+                status=event.status if event else Status.DRAFT,
+                host_zone_id=host_id,
+                category=form.cleaned_data["category"],
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+            conflicts = conflicts_for(candidate)
+    return render(request, "events/_conflicts.html", {"conflicts": conflicts})
 
 
 @login_required
