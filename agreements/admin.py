@@ -10,7 +10,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
-from django.forms import BaseInlineFormSet, FileInput
+from django.forms import BaseInlineFormSet, FileInput, Textarea, TextInput
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from zones_portal.admin_site import (
     ServiceErrorsMixin,
     calendar_date_filter,
 )
-from zones_portal.dates import format_date
+from zones_portal.dates import format_date, persian_digits, uses_jalali
 from zones_portal.models import Institution, Zone
 from zones_portal.widgets import LocalDateField, LocalDateInput
 
@@ -37,9 +37,33 @@ from zones_portal.widgets import LocalDateField, LocalDateInput
 DATE_FIELDS = {models.DateField: {"form_class": LocalDateField, "widget": LocalDateInput}}
 
 
-class SupersedingFileInput(AdminFileWidget):
-    """The current file and a field for a new one, without "Clear": evidence is superseded by a new
-    file, never removed (the earlier one stays in the obligation's history)."""
+class ProtectedFileInput(AdminFileWidget):
+    """An upload field whose current file reads as its name, linked to the portal's download view.
+
+    Django's own widget shows the storage path (``private/agreements/…``), which tells the reader
+    nothing and links past the view that checks who may read the file."""
+
+    template_name = "admin/widgets/protected_file_input.html"
+
+    def download(self, owner: Any) -> tuple[str, str]:
+        """The link and the name a person reads for the file ``owner`` holds."""
+        raise NotImplementedError
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        owner = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and owner is not None and owner.pk:
+            url, label = self.download(owner)
+            context["widget"].update(download_url=url, download_label=label)
+        return context
+
+
+class SupersedingFileInput(ProtectedFileInput):
+    """The current evidence and a field for a new one, without "Clear": evidence is superseded by a
+    new file, never removed (the earlier one stays in the obligation's history)."""
+
+    def download(self, owner: Obligation) -> tuple[str, str]:
+        return reverse("agreements:evidence", args=[owner.pk]), owner.evidence_file_name or str(_("evidence"))
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -48,6 +72,30 @@ class SupersedingFileInput(AdminFileWidget):
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return FileInput.value_from_datadict(self, data, files, name)
+
+
+class SignedCopyInput(ProtectedFileInput):
+    """A new version's upload field; a stored version reads as its file name, linked for download.
+
+    ``read_only``: on a row shown read-only (a stored version is never replaced), Django's admin asks
+    the widget to show the value instead of printing the field's storage path itself."""
+
+    read_only = True
+
+    def download(self, owner: SignedDocument) -> tuple[str, str]:
+        return reverse("agreements:document", args=[owner.pk]), owner.original_name
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        owner = getattr(value, "instance", None)
+        if value and owner is not None and owner.pk:
+            url, label = self.download(owner)
+            return format_html('<a href="{}">{}</a>', url, label)
+        return super().render(name, value, attrs, renderer)
+
+
+def shown_number(number: int) -> str:
+    """A number in the reader's digits, as the admin's dates are."""
+    return persian_digits(str(number)) if uses_jalali() else str(number)
 
 
 def moved_message(count: int) -> str:
@@ -81,7 +129,11 @@ class ObligationInline(SecretariatTabularInline):
     can_delete = False  # withdrawn, with a reason, from the obligations list
     fields = ("description", "party", "due_on", "status", "done_on")
     readonly_fields = ("status", "done_on")
-    formfield_overrides = DATE_FIELDS
+    # Two lines of a narrow box: the table of obligations stays within the page at 1366 pixels.
+    formfield_overrides = {
+        **DATE_FIELDS,
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 28})},
+    }
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Obligation]:
@@ -100,19 +152,20 @@ class SignedDocumentInline(SecretariatTabularInline):
     model = SignedDocument
     extra = 1
     can_delete = False
-    fields = ("version", "file", "download", "note", "uploaded_by", "uploaded")
-    readonly_fields = ("version", "download", "uploaded_by", "uploaded")
+    # The file column is the upload field on the new row and the download link on stored versions.
+    fields = ("number", "file", "note", "uploaded_by", "uploaded")
+    readonly_fields = ("number", "uploaded_by", "uploaded")
+    formfield_overrides = {
+        models.FileField: {"widget": SignedCopyInput},
+        models.CharField: {"widget": TextInput(attrs={"size": 24})},
+    }
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a signed copy is never replaced: upload a new version
 
-    @admin.display(description=_("download"))
-    def download(self, document: SignedDocument) -> str:
-        if not document.pk:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>', reverse("agreements:document", args=[document.pk]), document.original_name
-        )
+    @admin.display(description=_("version"), ordering="version")
+    def number(self, document: SignedDocument) -> str:
+        return shown_number(document.version) if document.pk else "—"
 
     @admin.display(description=_("uploaded"))
     def uploaded(self, document: SignedDocument) -> str:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from reminders.models import Notification, RuleSetting
+from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.models import Membership, User
 
 
@@ -87,6 +88,14 @@ def offsets_for(rule: Rule, setting: RuleSetting | object | None = _UNREAD) -> l
 
 def days(offset: int) -> dt.timedelta:
     return dt.timedelta(days=offset)
+
+
+def in_readers_digits(number: int | str) -> str:
+    """A number in a reminder as its reader writes it: Persian digits in Persian.
+
+    Titles and mail are worded with the recipient's language active (``reminders.services``), so the
+    active language is the reader's."""
+    return persian_digits(str(number)) if uses_jalali() else str(number)
 
 
 # What one sweep reads once and every rule shares (the secretariat, the week's digest figures).

@@ -21,6 +21,7 @@ from reminders.registry import (
     Rule,
     days,
     deputies_by_zone,
+    in_readers_digits,
     morning,
     occasion_parts,
     per_sweep,
@@ -130,7 +131,12 @@ def digest_context(user: User, occasion: str) -> dict:
     zones = per_sweep(("digest", opening), lambda: list(_week_in_zones(opening)))
     lines = [
         _("%(zone)s: %(proposed)s proposed, %(held)s held, %(upcoming)s in the coming week")
-        % {"zone": zone.name, "proposed": zone.proposed, "held": zone.held, "upcoming": zone.upcoming}
+        % {
+            "zone": zone.name,
+            "proposed": in_readers_digits(zone.proposed),
+            "held": in_readers_digits(zone.held),
+            "upcoming": in_readers_digits(zone.upcoming),
+        }
         for zone in zones
     ]
     return {

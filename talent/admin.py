@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -37,7 +38,7 @@ from zones_portal.admin_site import (
 )
 from zones_portal.dates import format_date
 from zones_portal.exports import csv_download
-from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget
+from zones_portal.widgets import LocalDateTimeField, LocalDateTimeWidget, readers_number
 
 
 def decided_message(count: int) -> str:
@@ -48,6 +49,23 @@ def decided_message(count: int) -> str:
 
 def calls_message(count: int) -> str:
     return ngettext("%(count)d call updated.", "%(count)d calls updated.", count) % {"count": count}
+
+
+# The ranking's decision buttons: what the form posts, the lifecycle's move, the button's label.
+DECISIONS = (
+    ("shortlist", "shortlist", _("Shortlist")),
+    ("select", "select", _("Select")),
+    ("reject", "turn_down", _("Not selected")),
+)
+
+
+def decisions_open_to(application: Application) -> list[tuple[str, Any]]:
+    """The decisions the application's status allows: a button that could only be refused is not shown."""
+    return [
+        (value, label)
+        for value, move, label in DECISIONS
+        if application.status in services.APPLICATION_LIFECYCLE.sources(move)
+    ]
 
 
 @admin.register(Discipline)
@@ -169,7 +187,12 @@ class TalentCallAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
             return HttpResponseRedirect(request.path)
         criteria = list(call.criteria.all())
         rows = [
-            (position, ranked, [ranked.by_criterion.get(c.pk) for c in criteria])
+            (
+                position,
+                ranked,
+                [ranked.by_criterion.get(c.pk) for c in criteria],
+                decisions_open_to(ranked.application),
+            )
             for position, ranked in enumerate(services.ranking(call), start=1)
         ]
         return TemplateResponse(
@@ -236,7 +259,7 @@ class PortfolioInline(SecretariatTabularInline):
     model = PortfolioFile
     extra = 0
     can_delete = False
-    fields = ("download", "kind", "size")
+    fields = ("download", "kind", "file_size")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -247,6 +270,10 @@ class PortfolioInline(SecretariatTabularInline):
         return format_html(
             '<a href="{}">{}</a>', reverse("talent:file", args=[portfolio.pk]), portfolio.original_name
         )
+
+    @admin.display(description=_("size"))
+    def file_size(self, portfolio: PortfolioFile) -> str:
+        return readers_number(filesizeformat(portfolio.size))
 
 
 class AssignmentInline(SecretariatTabularInline):

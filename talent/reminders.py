@@ -18,6 +18,7 @@ from reminders.registry import (
     Rule,
     days,
     deputies_by_zone,
+    in_readers_digits,
     moment_key,
     occasion_parts,
     per_sweep,
@@ -165,7 +166,7 @@ def review_context(seat: JuryMember, occasion: str) -> dict:
         count = _unscored(seat.user_id, seat.call_id).count()
     return {
         "headline": _("%(count)s applications to “%(title)s” wait for your scores")
-        % {"count": count, "title": seat.call.title},
+        % {"count": in_readers_digits(count), "title": seat.call.title},
         "details": [],
         "path": reverse("talent:jury"),
     }

@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 
 from zones_portal.dates import format_date
+from zones_portal.widgets import readers_number
 
 register = template.Library()
 
@@ -13,3 +14,12 @@ register = template.Library()
 def when(value: dt.date | dt.datetime | None, style: str = "date") -> str:
     """The one way a template shows a date: Jalali in Persian, Gregorian in English."""
     return format_date(value, style)
+
+
+# == numbers in the reader's digits (helper C: admin ranking, reminder mail) ==
+@register.filter
+def digits(value: object) -> str:
+    """A number (or text made of digits) as the reader writes it: Persian digits and ``٫`` in Persian.
+
+    Apply it after ``floatformat`` or ``intcomma``; never to a code or a link a person copies."""
+    return "" if value is None else readers_number(str(value))
