@@ -42,8 +42,9 @@ from zones_portal.versions import current, watch
 logger = logging.getLogger(__name__)
 
 VERSION = "scorecard"
-# Raised whenever what is kept changes shape, so entries left by the previous release are never read.
-SCHEMA = 1
+# Raised whenever what is kept changes shape, the drawn content included, so entries left by the
+# previous release are never read (2: grouped columns, calendar choice, charts with gaps).
+SCHEMA = 2
 # How long counts are kept: the longest a change that sent no signal can go unseen.
 TIMEOUT = 5 * 60
 
