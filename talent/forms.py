@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from talent.models import PORTFOLIO_MAX_FILES, Application, ScoringCriterion, TalentCall
@@ -47,6 +49,12 @@ class ApplicationForm(forms.ModelForm):
             "and that, if I am selected, my name, zone and discipline appear in the artist network."
         ),
         required=True,
+        # "This field is required" under a long sentence did not tell people which box it meant.
+        error_messages={
+            "required": _(
+                "Tick the box “I agree that the secretariat keeps my details…” to send your application."
+            )
+        },
     )
 
     class Meta:
@@ -72,9 +80,19 @@ class ApplicationForm(forms.ModelForm):
     def _post_clean(self) -> None:
         """The service validates the whole application against its call; the form does not half-do it."""
 
-    def service_arguments(self) -> dict[str, Any]:
+    def service_arguments(self, kept_files: Sequence[UploadedFile] = ()) -> dict[str, Any]:
+        """``kept_files``: the ones attached to an earlier version of this form (``talent.staging``)."""
         data = dict(self.cleaned_data)
-        return {"files": data.pop("files", []), **data}
+        return {"files": [*kept_files, *data.pop("files", [])], **data}
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(the field's id, its name as a person reads it, the message) for the list at the top of the
+        form, which links each problem to its field. The consent message names its own box."""
+        rows = []
+        for bound in self:
+            label = "" if bound.name == "consent" else str(bound.label)
+            rows.extend((bound.id_for_label, label, str(error)) for error in bound.errors)
+        return rows
 
 
 class StatusLookupForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Talent on the home page: applications waiting for the reader's scores."""
+"""Talent on the home page: applications waiting for the reader's scores, the first few linked to
+their score sheets. A juror may have no zone or institution: this is what their home is for."""
 
 from __future__ import annotations
 
@@ -8,19 +9,36 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from talent.models import Application, Assignment, TalentCall
-from zones_portal.glance import Panel, register
+from zones_portal.glance import ROWS, Glance, Panel, register, section
 
 
 @register
-def panels(user: Any) -> list[Panel]:
+def panels(user: Any) -> list[Glance]:
     if not user.is_authenticated:
         return []
     waiting = (
         Assignment.objects.filter(juror=user, scored_at__isnull=True, conflict_declared_at__isnull=True)
         .exclude(application__status=Application.Status.WITHDRAWN)
         .exclude(application__call__status=TalentCall.Status.FINISHED)
-        .count()
     )
-    if not waiting:
+    count = waiting.count()
+    if not count:
         return []
-    return [Panel(_("Applications waiting for your scores"), waiting, reverse("talent:jury"), urgent=True)]
+    url = reverse("talent:jury")
+    rows = list(
+        waiting.select_related("application__call", "application__discipline", "application__zone")
+        .defer("application__statement", "application__call__description")
+        .order_by("application__call__closes_at", "application__submitted_at", "pk")[:ROWS]
+    )
+    return [
+        Panel(_("Applications waiting for your scores"), count, url, urgent=True),
+        section(
+            "home-jury",
+            _("Applications to score"),
+            "zones_portal/_home_jury.html",
+            {"assignments": rows},
+            more_url=url,
+            more_label=_("See all the applications before you"),
+            order=60,
+        ),
+    ]

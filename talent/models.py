@@ -438,3 +438,45 @@ class Artist(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+
+class StagedUploadQuerySet(models.QuerySet):
+    def expired(self, now: dt.datetime | None = None) -> StagedUploadQuerySet:
+        return self.filter(created_at__lte=(now or timezone.now()) - STAGED_UPLOAD_MAX_AGE)
+
+
+# How long files attached to a public form that was sent back with errors wait for the corrected form.
+STAGED_UPLOAD_MAX_AGE = dt.timedelta(hours=24)
+
+
+class StagedUpload(models.Model):
+    """A portfolio file that came with a public form the applicant must correct (consent not ticked, a
+    date mistyped): kept so they are not asked for it again, and attached when the corrected form is sent.
+
+    The form carries the ids of its staged files in a signed hidden field (``talent.staging``), so
+    nobody reaches another person's files by guessing an id. Rows not touched for
+    ``STAGED_UPLOAD_MAX_AGE`` are removed, with their files, by a periodic task.
+    """
+
+    call = models.ForeignKey(
+        TalentCall, on_delete=models.CASCADE, related_name="staged_uploads", verbose_name=_("call")
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=PrivatePath("staged-portfolios"),
+        validators=[ContentValidator(PORTFOLIO_LIMITS, max(PORTFOLIO_LIMITS.values()))],
+    )
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=8)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("attached"), default=timezone.now, db_index=True)
+
+    objects = StagedUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+
+    def __str__(self) -> str:
+        return self.original_name

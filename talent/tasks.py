@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from talent import services
+from talent import services, staging
 
 
 @shared_task(
@@ -21,3 +21,10 @@ def send_application_receipt(application_id: int) -> str:
 def queue_owed_receipts() -> int:
     """Beat runs this every minute: receipts the commit could not queue (broker down) go out now."""
     return len(services.queue_owed_receipts())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def remove_expired_staged_uploads() -> int:
+    """Beat runs this hourly: files kept for a public form sent back with errors, whose applicant did not
+    come back within a day, are removed with their rows."""
+    return staging.remove_expired()

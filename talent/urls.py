@@ -11,6 +11,7 @@ urlpatterns = [
     path("calls/<int:pk>/apply/", views.apply, name="apply"),
     path("calls/applied/", views.applied, name="applied"),
     path("calls/status/", views.status, name="status"),
+    path("calls/status/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     # Signed in.
     path("talent/", views.zone_calls, name="zone-calls"),
     path("talent/network/", views.network, name="network"),

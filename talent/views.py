@@ -5,6 +5,8 @@ Thin: read input, call a service, render.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,9 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from talent import permissions, services
+from talent import permissions, services, staging
 from talent.forms import ApplicationForm, ConflictForm, ScoreForm, StatusLookupForm
 from talent.history import call_timeline
 from talent.models import Application, Artist, Assignment, Discipline, PortfolioFile, Score, TalentCall
@@ -64,23 +66,62 @@ def call_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "talent/call_detail.html", context)
 
 
+STAGED_FIELD = "staged_files"
+REMOVE_FIELD = "remove_staged"
+
+
 @limit_posts("talent-apply", "TALENT_APPLY_RATE")
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(_public_calls(), pk=pk)
     if not call.is_open and request.method == "GET":
         return render(request, "talent/call_detail.html", {"call": call}, status=200)
-    form = ApplicationForm(request.POST or None, request.FILES or None, call=call)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _apply_page(request, call, ApplicationForm(call=call), staging.Staging())
+    kept = staging.load(call, request.POST.get(STAGED_FIELD, ""))
+    removed = set(request.POST.getlist(REMOVE_FIELD))
+    staging.discard(staged for staged in kept.files if str(staged.pk) in removed)
+    kept.files = [staged for staged in kept.files if str(staged.pk) not in removed]
+    form = ApplicationForm(request.POST, request.FILES, call=call)
+    uploads = staging.as_uploads(kept) if form.is_valid() and not kept.errors else None
+    if uploads is not None:
         try:
-            application = services.apply(call, **form.service_arguments())
+            application = services.apply(call, **form.service_arguments(kept_files=uploads))
         except services.InvalidMoveError as error:
             form.add_error(None, error)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            staging.discard(kept.files)
             request.session[RECENT_RECEIPT] = application.pk
             return redirect("talent:applied")
-    return render(request, "talent/apply.html", {"call": call, "form": form})
+        finally:
+            for upload in uploads:
+                upload.close()
+    if call.is_open:
+        # Sent back: the browser will not send the files again, so what was acceptable is kept here.
+        kept = staging.stage(call, kept, request.FILES.getlist("files"))
+    shown = set(form.errors.get("files", []))
+    for message in kept.errors:
+        if message not in shown:
+            form.add_error("files", message)
+    return _apply_page(request, call, form, kept)
+
+
+def _apply_page(
+    request: HttpRequest, call: TalentCall, form: ApplicationForm, kept: staging.Staging
+) -> HttpResponse:
+    return render(
+        request,
+        "talent/apply.html",
+        {
+            "call": call,
+            "form": form,
+            "staged": [(staged, staging.size_label(staged)) for staged in kept.files],
+            "staged_token": kept.token,
+            "staged_field": STAGED_FIELD,
+            "remove_field": REMOVE_FIELD,
+        },
+    )
 
 
 def applied(request: HttpRequest) -> HttpResponse:
@@ -91,6 +132,11 @@ def applied(request: HttpRequest) -> HttpResponse:
     if application is None:
         return redirect("talent:status")
     return render(request, "talent/applied.html", {"application": application})
+
+
+# Who proved, with the tracking code and the email, that an application is theirs: {pk: [email, when]}.
+PROVEN = "talent_proven"
+PROOF_LASTS = dt.timedelta(minutes=30)
 
 
 @limit_posts("talent-status", "TALENT_STATUS_RATE")
@@ -104,15 +150,57 @@ def status(request: HttpRequest) -> HttpResponse:
         )
         if application is None:
             form.add_error(None, _("No application matches this tracking code and email."))
-        elif request.POST.get("withdraw") == "yes":
-            try:
-                services.withdraw(application, form.cleaned_data["email"])
-            except (services.InvalidMoveError, PermissionDenied) as error:
-                form.add_error(None, refusal_messages(error))
-            else:
-                application.refresh_from_db()
-                messages.success(request, _("Your application is withdrawn."))
+        else:
+            # The withdrawal page asks again before it acts; this browser need not retype the code.
+            proven = {
+                key: value for key, value in request.session.get(PROVEN, {}).items() if _still_proven(value)
+            }
+            proven[str(application.pk)] = [application.email, timezone.now().timestamp()]
+            request.session[PROVEN] = proven
     return render(request, "talent/status.html", {"form": form, "application": application})
+
+
+def _still_proven(proof: object) -> bool:
+    return (
+        isinstance(proof, list)
+        and len(proof) == 2
+        and isinstance(proof[1], int | float)
+        and timezone.now().timestamp() - proof[1] < PROOF_LASTS.total_seconds()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A second step, without JavaScript: GET asks "are you sure?", only POST withdraws.
+
+    Withdrawing could not be undone and took one click on the status page; now the status page links
+    here, and this page works only in the browser that just looked the application up.
+    """
+    proof = request.session.get(PROVEN, {}).get(str(pk))
+    application = None
+    if _still_proven(proof):
+        application = Application.objects.select_related("call").filter(pk=pk, email=proof[0]).first()
+    if application is None:
+        messages.info(request, _("Enter your tracking code and email first; then you can withdraw."))
+        return redirect("talent:status")
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.withdraw(application, proof[0])
+        except (services.InvalidMoveError, PermissionDenied) as error:
+            errors = refusal_messages(error)
+        else:
+            messages.success(request, _("Your application is withdrawn."))
+            return redirect("talent:withdraw", pk=pk)
+    return render(
+        request,
+        "talent/withdraw.html",
+        {
+            "application": application,
+            "errors": errors,
+            "can_withdraw": application.status in services.UNDECIDED,
+        },
+    )
 
 
 # Jury ----------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ TRACKED = [
     "reminders.Notification",
     "reminders.DeliveryAttempt",
     "talent.Receipt",
+    "talent.StagedUpload",
 ]
 
 
@@ -65,6 +66,22 @@ def work_for_owed_receipts(kish, kish_deputy, secretariat) -> None:
     Receipt.objects.create(application=application, created_at=timezone.now() - dt.timedelta(minutes=2))
 
 
+def work_for_staged_uploads(kish, kish_deputy, secretariat) -> None:
+    """A file kept for a public form sent back with errors, a day and a minute ago."""
+    from django.core.files.base import ContentFile
+
+    from talent.models import StagedUpload
+
+    StagedUpload.objects.create(
+        call=make_call(),
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="pdf.pdf"),
+        original_name="نمونه.pdf",
+        kind="pdf",
+        size=15,
+        created_at=timezone.now() - dt.timedelta(days=1, minutes=1),
+    )
+
+
 def work_for_nightly(kish, kish_deputy, secretariat) -> None:
     agreement = make_agreement(zones=[kish], days_left=-1)
     make_obligation(agreement, agreement.parties.get(kind="zone"), due_in_days=-2)
@@ -78,6 +95,7 @@ WORK = {
     "reminders-weekly-digest": (work_for_sweep, morning(dt.date(2026, 12, 5))),  # a Saturday, 08:00
     "agreements-nightly": (work_for_nightly, None),
     "talent-owed-receipts": (work_for_owed_receipts, None),
+    "talent-staged-uploads": (work_for_staged_uploads, None),
 }
 
 

@@ -79,7 +79,11 @@ def test_an_artist_applies_and_gets_a_tracking_code(anonymous, qeshm, django_cap
     ("changes", "field", "message"),
     [
         ({"birth_date": "1395/01/01"}, "birth_date", "این فراخوان برای متقاضیانی است که در"),
-        ({"consent": ""}, "consent", "این مقدار لازم است."),
+        (
+            {"consent": ""},
+            "consent",
+            "برای ارسال درخواست، کادر «موافقم دبیرخانه اطلاعات مرا نگه دارد…» را علامت بزنید.",
+        ),
     ],
 )
 def test_refusals_come_with_a_message_in_persian(anonymous, qeshm, changes, field, message):
@@ -170,9 +174,7 @@ def test_the_status_page_needs_the_code_and_the_matching_email(anonymous, qeshm)
         {"tracking_code": application.tracking_code.lower().replace("-", ""), "email": "Narges@example.org"},
     )
     assert "نرگس بندری" in right.content.decode()
-    anonymous.post(
-        url, {"tracking_code": application.tracking_code, "email": "narges@example.org", "withdraw": "yes"}
-    )
+    anonymous.post(reverse("talent:withdraw", args=[application.pk]))  # after "are you sure?" (issue 15)
     application.refresh_from_db()
     assert application.status == "withdrawn"
 
