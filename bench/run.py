@@ -703,9 +703,10 @@ def celery_sweep(env: dict[str, str], folder: Path, arguments: argparse.Namespac
     sent = timezone.now()
     started = time.perf_counter()
     broker = redis.Redis.from_url(env["CELERY_BROKER_URL"])
-    waiting = broker.llen(
-        "celery"
-    )  # the deliveries the in-process sweep queued, if the worker has not taken them yet
+    # The deliveries the in-process sweep queued, if the worker has not taken them yet: reminders still
+    # pending, in messages of up to reminders.services.DELIVERY_BATCH each.
+    waiting = Notification.objects.filter(status="pending").count()
+    messages = broker.llen("celery")
     sweep.delay()
     deadline = time.monotonic() + arguments.celery_timeout
     swept = None
@@ -722,7 +723,7 @@ def celery_sweep(env: dict[str, str], folder: Path, arguments: argparse.Namespac
     statuses = dict(Notification.objects.values_list("status").annotate(n=Count("pk")))
     say(
         f"Celery: sweep done after {swept:.1f} s, queue empty after {seconds:.1f} s "
-        f"(about {waiting:,} deliveries were waiting); notifications by status: {statuses}"
+        f"(about {waiting:,} deliveries were waiting, in {messages:,} messages); notifications by status: {statuses}"
     )
     memory = [
         (

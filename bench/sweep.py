@@ -350,7 +350,7 @@ def main() -> None:
         flush=True,
     )
     queued: list[int] = []
-    deliver_notification.apply_async = lambda args, **options: queued.append(args[0])
+    deliver_notification.apply_async = lambda args, **options: queued.extend(args)
     now = timezone.now()
 
     def rows(report) -> str:

@@ -1,21 +1,16 @@
 from django.http import HttpRequest
-from django.utils import timezone
 
-from reminders.models import Notification
+from reminders import services
 
 
 def notifications(request: HttpRequest) -> dict[str, object]:
-    """The bell's count; a callable, so the query runs only on pages that show the bell."""
+    """The bell's count; a callable, so it is looked up only on pages that show the bell, and then from
+    the kept counts (``services.counts_for``), not counted on every page."""
+    return {"unread_count": lambda: _unread(request)}
+
+
+def _unread(request: HttpRequest) -> int:
     user = getattr(request, "user", None)
-    return {"unread_count": lambda: _unread(user)}
-
-
-def _unread(user: object) -> int:
     if user is None or not user.is_authenticated:
         return 0
-    return Notification.objects.filter(
-        recipient=user,
-        read_at__isnull=True,
-        due_at__lte=timezone.now(),
-        status__in=["pending", "sending", "sent", "failed"],
-    ).count()
+    return services.counts_for_request(request).unread

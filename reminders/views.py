@@ -7,29 +7,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reminders.models import Notification
+from reminders import services
 from reminders.registry import RULES
-from zones_portal import permissions
+from zones_portal import fragments, permissions
 from zones_portal import services as portal_services
 from zones_portal.models import User
 from zones_portal.views import paginate, remember_language
 
-SHOWN = (
-    Notification.Status.PENDING,
-    Notification.Status.SENDING,
-    Notification.Status.SENT,
-    Notification.Status.FAILED,
-)
+SHOWN = services.SHOWN
 
 
 def _mine(request: HttpRequest):
-    return Notification.objects.filter(recipient=request.user, status__in=SHOWN, due_at__lte=timezone.now())
+    return services.shown_to(request.user)
 
 
 PAGE_SIZE = 50
@@ -38,14 +33,32 @@ PK_MARK = 987654321  # stands for a notification's id in its address
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    """The newest first, a page at a time; a row shows its title, when and whether it was read."""
-    rows = _mine(request).only("pk", "title", "due_at", "read_at").order_by("-due_at", "-pk")
-    page = paginate(request, rows, PAGE_SIZE)
-    # Each row links to its notification: the address is reversed once per page, not once per row.
-    pattern = reverse("reminders:open", args=[PK_MARK])
-    for notification in page.rows:
-        notification.url = pattern.replace(str(PK_MARK), str(notification.pk))
-    return render(request, "reminders/notification_list.html", {"page": page})
+    """The newest first, a page at a time; a row shows its title, when and whether it was read.
+
+    The total comes from the kept counts (the bell's), and the page's rows and pager are kept as HTML
+    under the counts' token, so a reader paging back and forth costs a cache read; built afresh, the
+    page reads its rows along the index of shown reminders. Either way the cost does not grow with the
+    reader's history."""
+    counts = services.counts_for_request(request)
+
+    def build() -> str:
+        rows = _mine(request).only("pk", "title", "due_at", "read_at").order_by("-due_at", "-pk")
+        page = paginate(request, rows, PAGE_SIZE, count=counts.shown)
+        # Each row links to its notification: the address is reversed once per page, not once per row.
+        pattern = reverse("reminders:open", args=[PK_MARK])
+        for notification in page.rows:
+            notification.url = pattern.replace(str(PK_MARK), str(notification.pk))
+        return render_to_string("reminders/_notification_rows.html", {"page": page})
+
+    rows = fragments.cached_content(
+        request,
+        "notifications",
+        [services.NOTIFICATIONS],
+        build,
+        per=[request.user.pk, counts.token],
+        seconds=services.COUNTS_TIMEOUT,
+    )
+    return render(request, "reminders/notification_list.html", {"counts": counts, "rows": rows})
 
 
 @login_required
@@ -53,7 +66,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Marks it read and goes to what it is about."""
     notification = get_object_or_404(_mine(request), pk=pk)
     if notification.read_at is None:
-        Notification.objects.filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+        services.mark_read(request.user, pk)
     rule = RULES.get(notification.rule)
     subject = notification.subject
     if rule is None or subject is None:
@@ -64,7 +77,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count = _mine(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+    count = services.mark_read(request.user)
     if count:
         messages.success(request, _("All notifications are marked as read."))
     return redirect("reminders:list")
