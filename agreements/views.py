@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import permissions, services
+from agreements import glance, permissions, services
 from agreements.forms import ObligationReportForm
 from agreements.history import agreement_timeline
 from agreements.models import Agreement, Obligation, Party, SignedDocument
@@ -75,12 +75,21 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 def _list_context(request: HttpRequest, today: dt.date) -> dict[str, object]:
     done = Q(status=Obligation.Status.DONE)
+    due = request.GET.get("due", "")
+    due_rows, owed_by = glance.due_q(due, today), glance.owed_q(scope_of(request.user))
+    if due_rows is not None and owed_by is not None:
+        # From a home page card: exactly what it counted (for the secretariat, every party's).
+        owed = glance.open_obligations(owed_by).filter(due_rows) & Obligation.objects.visible_to(request.user)
+    else:
+        due = ""
+        owed = (
+            Obligation.objects.visible_to(request.user)
+            .filter(**_owed_by_me_q(request))
+            .exclude(agreement__status__in=["draft", "terminated"])
+            .exclude(status=Obligation.Status.WITHDRAWN)
+        )
     owed = (
-        Obligation.objects.visible_to(request.user)
-        .filter(**_owed_by_me_q(request))
-        .exclude(agreement__status__in=["draft", "terminated"])
-        .exclude(status=Obligation.Status.WITHDRAWN)
-        .select_related("agreement")
+        owed.select_related("agreement", "party__zone", "party__institution")
         # A row shows the start of what is owed and the agreement's title, not the long texts.
         .annotate(description_start=Substr("description", 1, DESCRIPTION_SHOWN + 1))
         .defer("description", "evidence_note", "agreement__summary", "agreement__termination_reason")
@@ -97,6 +106,8 @@ def _list_context(request: HttpRequest, today: dt.date) -> dict[str, object]:
     )
     return {
         "owed": paginate(request, owed, PAGE_SIZE, param="owed-page", anchor="owed"),
+        "due": due,
+        "scope": scope_of(request.user),
         "agreements": paginate(request, agreements, PAGE_SIZE, param="agreements-page", anchor="agreements"),
     }
 

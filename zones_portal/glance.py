@@ -1,5 +1,11 @@
-"""The home page's "at a glance" panels. Each app may offer ``glance.py`` with ``panels(user)``; this
-module imports none of them (they are discovered at start-up, as the admin discovers ``admin.py``).
+"""The home page's "at a glance" panels and sections. Each app may offer ``glance.py`` with
+``panels(user)``; this module imports none of them (they are discovered at start-up, as the admin
+discovers ``admin.py``).
+
+A provider answers with counts (``Panel``: a card that leads to the list it counts) and, where the
+reader has something to act on, a few rows of it (``Section``: this week's events, the invitations to
+answer, ...), rendered by the provider and ending in a link to the full list. The rows are capped at
+``ROWS`` and read by one query per section, so the home page costs the same however much there is.
 
 A provider whose panels depend on the reader's scope alone (a zone's counts, the secretariat's) may
 name the version counters (``zones_portal.versions``) of what it counts: its panels are then kept in
@@ -18,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -38,18 +45,50 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A few rows the reader can act on, rendered by the provider that knows them, and the way on."""
+
+    key: str  # its anchor on the home page
+    title: str
+    html: str  # the rows, rendered (kept in the cache as text, like the panels)
+    more_url: str = ""
+    more_label: str = ""
+    order: int = 50  # where it stands: the apps are discovered in their settings' order, not the page's
+
+
+ROWS = 5  # rows per section: enough for a morning's work; the rest is one click away on its list
+
+Glance = Panel | Section
+
+
+def section(
+    key: str,
+    title: str,
+    template: str,
+    context: dict[str, Any],
+    *,
+    more_url: str = "",
+    more_label: str = "",
+    order: int = 50,
+) -> Section:
+    """A section whose rows ``template`` renders from ``context`` (in the active language, now)."""
+    html = render_to_string(template, context)
+    return Section(key, title, html, more_url=more_url, more_label=more_label, order=order)
+
+
+@dataclass(frozen=True)
 class Provider:
-    panels: Callable[[Any], list[Panel]]
+    panels: Callable[[Any], list[Glance]]
     counters: tuple[str, ...] = ()  # what its counts read; empty: asked on every visit
 
 
 PROVIDERS: list[Provider] = []
 
 
-def register(provider: Callable[[Any], list[Panel]] | None = None, *, counters: Iterable[str] = ()) -> Any:
+def register(provider: Callable[[Any], list[Glance]] | None = None, *, counters: Iterable[str] = ()) -> Any:
     """``@register`` or ``@register(counters=("events",))``."""
 
-    def add(function: Callable[[Any], list[Panel]]) -> Callable[[Any], list[Panel]]:
+    def add(function: Callable[[Any], list[Glance]]) -> Callable[[Any], list[Glance]]:
         PROVIDERS.append(Provider(function, tuple(counters)))
         return function
 
@@ -57,10 +96,20 @@ def register(provider: Callable[[Any], list[Panel]] | None = None, *, counters: 
 
 
 def panels_for(user: Any) -> list[Panel]:
-    return [panel for provider in PROVIDERS for panel in _panels(provider, user)]
+    return at_a_glance(user)[0]
 
 
-def _panels(provider: Provider, user: Any) -> list[Panel]:
+def at_a_glance(user: Any) -> tuple[list[Panel], list[Section]]:
+    """Every provider's cards, in the apps' order, and their sections, in the page's order."""
+    found = [item for provider in PROVIDERS for item in _panels(provider, user)]
+    panels = [item for item in found if isinstance(item, Panel)]
+    sections = sorted(
+        (item for item in found if isinstance(item, Section)), key=lambda section: section.order
+    )
+    return panels, sections
+
+
+def _panels(provider: Provider, user: Any) -> list[Glance]:
     versions = current(*provider.counters) if provider.counters else None
     if versions is None:
         return provider.panels(user)

@@ -97,9 +97,12 @@ def _people_prefetch() -> Prefetch:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The secretariat sees every zone; a zone's people see their zone; a partner its institution."""
+    """What the reader has to act on, counted and then listed a few rows at a time (``glance``), above
+    who they are: the secretariat sees every zone; a zone's people their zone; a partner its institution;
+    a juror, with neither, their applications to score."""
     scope = permissions.scope_of(request.user)
-    context: dict[str, object] = {"panels": glance.panels_for(request.user)}
+    panels, sections = glance.at_a_glance(request.user)
+    context: dict[str, object] = {"panels": panels, "sections": sections}
     if scope.secretariat:
         # The zones and their deputies, the same for all the secretariat: kept until a zone, a person
         # or a membership changes (zones_portal.fragments).
