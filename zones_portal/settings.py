@@ -331,6 +331,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "talent.tasks.queue_owed_receipts",
         "schedule": env_int("RECEIPT_SWEEP_SECONDS", 60),
     },
+    # Files kept for a public application form sent back with errors, once a day has passed.
+    "talent-staged-uploads": {"task": "talent.tasks.remove_expired_staged_uploads", "schedule": 60 * 60},
 }
 
 # Coordination reminders. Default offsets in days (docs/domain.md); the secretariat overrides them in the

@@ -20,12 +20,44 @@ ARGS = [
 ]
 
 
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One Chromium for a whole module of page walks (a launch costs a second or two); each test opens
+    its own context in it (``browser.new_context()``), so cookies never leak from one role to the next.
+
+    While it is open, Playwright's event loop counts as running in this thread, and Django refuses the
+    ORM there (it guards against blocking an event loop). The tests' own ORM calls run on the main
+    greenlet, outside the loop, in the test's context and on its connection, so the guard is lifted for
+    the module; an ORM call inside a Playwright callback (``page.on``) would still be a mistake."""
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    guard = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if guard is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = guard
+
+
 @pytest.fixture
 def chromium(tmp_path):
     """``with chromium() as page:`` opens a browser page. Keep ORM calls outside the block:
     Playwright's event loop gives them a context of their own whose connection is never closed."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    _need_chromium()
     from playwright.sync_api import sync_playwright
 
     @contextmanager

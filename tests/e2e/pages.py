@@ -1,0 +1,149 @@
+"""The one list of the pages each kind of user reaches, shared by the browser tests (layout, console,
+requests, accessibility): a page added to the portal is added here once and every check sees it.
+
+The demo data (``seed_demo``) gives each role something real to look at; a zone's staff member and an
+English-speaking deputy are added to it, so both the staff role and left-to-right pages are walked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from agreements.models import Agreement, Obligation
+from events.models import Event
+from talent.models import Application, TalentCall
+from tests.conftest import confirm_with_code
+from tests.factories import zone_user
+from zones_portal.models import Membership, User, Zone
+from zones_portal.permissions import can_use_admin
+
+WIDTHS = {
+    "phone": {"width": 390, "height": 844},
+    "tablet": {"width": 820, "height": 1180},
+    "desktop": {"width": 1366, "height": 900},
+}
+# A tablet's width for the roles whose pages differ most (menus, forms, both directions); the others at a
+# phone's and a desktop's, which is where layouts break, to keep the walk within a few minutes.
+TABLET_TOO = {"secretariat", "deputy", "english", "juror"}
+
+# Who walks the portal: a signed-in username, or None for an anonymous visitor (an artist, the public).
+ROLES = {
+    "secretariat": "secretariat",
+    "deputy": "deputy-kish",
+    "staff": "staff-kish",
+    "partner": "partner-artbureau",
+    "juror": "juror-1",
+    "english": "deputy-english",
+    "public": None,
+    "public-english": None,
+}
+# Whose pages are in English: the signed-in by their account's language, the public by their cookie.
+ENGLISH_COOKIE = {"public-english"}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The records whose pages are visited, as ids picked from the demo data."""
+
+    event: int  # Kish's, approved: every signed-in person may see it
+    reported: int  # Kish's, with its report: the report form opens on it
+    agreement: int  # one Kish and the Art Bureau are party to
+    obligation: int  # a pending one Kish owes
+    partner_obligation: int  # a pending one the Art Bureau owes
+    call: int  # published, open to the public
+    application: int  # assigned to juror-1
+
+
+def seed() -> Demo:
+    """The demo portal plus the two people it lacks; runs the ORM, so call it before the browser starts."""
+    call_command("seed_demo", "--force", stdout=StringIO())
+    kish = Zone.objects.get(slug="kish")
+    zone_user(kish, role=Membership.Role.ZONE_STAFF, username="staff-kish")
+    zone_user(kish, username="deputy-english", language="en")
+    shared = Agreement.objects.filter(parties__zone=kish).filter(parties__institution__slug="artbureau")
+    pending = Obligation.objects.filter(status=Obligation.Status.PENDING).order_by("pk")
+    return Demo(
+        event=Event.objects.filter(host_zone=kish, status=Event.Status.APPROVED).order_by("pk").first().pk,
+        reported=Event.objects.filter(host_zone=kish, status=Event.Status.REPORTED).order_by("pk").first().pk,
+        agreement=shared.order_by("pk").first().pk,
+        obligation=pending.filter(party__zone=kish).first().pk,
+        partner_obligation=pending.filter(party__institution__slug="artbureau").first().pk,
+        call=TalentCall.objects.published().order_by("pk").first().pk,
+        application=Application.objects.filter(assignments__juror__username="juror-1")
+        .order_by("pk")
+        .first()
+        .pk,
+    )
+
+
+def pages_for(role: str, demo: Demo) -> list[str]:
+    """Every page on the role's menu and top bar, and the main detail and form pages behind them."""
+    shared = [
+        "/",
+        "/events/",
+        f"/events/{demo.event}/",
+        "/events/calendar/",
+        "/agreements/",
+        "/talent/",
+        "/notifications/",
+        "/notifications/preferences/",
+        "/accounts/two-step/",
+        "/zones/kish/",
+    ]
+    zone = [
+        *shared,
+        "/events/new/",
+        f"/events/{demo.reported}/report/",
+        f"/agreements/{demo.agreement}/",
+        f"/agreements/obligations/{demo.obligation}/report/",
+        "/scorecard/",
+        "/scorecard/kish/",
+        "/talent/network/",
+    ]
+    public = [
+        "/accounts/login/",
+        "/calls/",
+        f"/calls/{demo.call}/",
+        f"/calls/{demo.call}/apply/",
+        "/calls/status/",
+    ]
+    return {
+        "secretariat": [*zone, "/zones/kish/edit/", "/admin/"],
+        "deputy": [*zone, "/zones/kish/edit/"],
+        "staff": zone,
+        "english": [*zone, "/zones/kish/edit/"],
+        "partner": [
+            *shared,
+            f"/agreements/{demo.agreement}/",
+            f"/agreements/obligations/{demo.partner_obligation}/report/",
+            "/talent/network/",
+        ],
+        # A juror proposes no event and is party to no agreement: their pages are the shared ones.
+        "juror": [*shared, "/talent/jury/", f"/talent/jury/applications/{demo.application}/"],
+        "public": public,
+        "public-english": public,
+    }[role]
+
+
+def widths_for(role: str) -> dict[str, dict[str, int]]:
+    return {size: viewport for size, viewport in WIDTHS.items() if size != "tablet" or role in TABLET_TOO}
+
+
+def session_of(username: str) -> str:
+    """A signed-in session, as the sign-in form (and its second step, for the admin) would leave it."""
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    if can_use_admin(user):
+        confirm_with_code(client, user)
+    return client.cookies["sessionid"].value
+
+
+def shot_name(role: str, path: str, width: int) -> str:
+    """``<role>-<page>-<width>.png``: the page's path with its slashes as dashes and a record's id as
+    ``one`` (ids differ from run to run; the names stay, so a run replaces the last run's pictures)."""
+    page = "-".join("one" if part.isdigit() else part for part in path.strip("/").split("/")) or "home"
+    return f"{role}-{page}-{width}.png"
