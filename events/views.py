@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -149,7 +149,12 @@ def _event_list_context(request: HttpRequest, scope: Scope, now: dt.datetime) ->
             )
             .select_related("event__category", "event__host_zone")
             .defer("note", "event__description")
-            .order_by("event__starts_at", "pk"),
+            # Those still to answer first (what the home page's card counts), then the rest by date.
+            .order_by(
+                Case(When(answer=Participation.Answer.INVITED, then=0), default=1),
+                "event__starts_at",
+                "pk",
+            ),
             SECTION_SIZE,
             param="invitations-page",
             anchor="invitations",

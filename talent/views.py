@@ -10,7 +10,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -214,7 +214,10 @@ def jury_queue(request: HttpRequest) -> HttpResponse:
         .exclude(application__status=Application.Status.WITHDRAWN)
         .exclude(application__call__status=TalentCall.Status.FINISHED)
         .select_related("application__call", "application__discipline", "application__zone")
-        .order_by("scored_at", "application__call__closes_at", "application__submitted_at")
+        # Still to score first on every database (PostgreSQL sorts NULL last by default).
+        .order_by(
+            F("scored_at").asc(nulls_first=True), "application__call__closes_at", "application__submitted_at"
+        )
     )
     if not assignments.exists() and not permissions.is_juror(request.user):
         raise PermissionDenied(_("You are not on any jury."))

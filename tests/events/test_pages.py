@@ -246,3 +246,15 @@ def test_the_host_withdraws_an_attachment_added_by_mistake(
     assert "wrong.pdf" not in page.split('id="report"')[1].split('id="history"')[0]
     event.refresh_from_db()
     assert event.status == "reported"
+
+
+def test_invitations_still_to_answer_come_first(client_for, kish_deputy, kish, qeshm):
+    """The home page's card counts the invitations still to answer and leads here: they head the list."""
+    from events.models import Participation
+
+    answered = make_event(qeshm, status="approved", starts_in_days=3, title="پاسخ‌داده", invite=(kish,))
+    Participation.objects.filter(event=answered, zone=kish).update(answer=Participation.Answer.ACCEPTED)
+    make_event(qeshm, status="approved", starts_in_days=20, title="بی‌پاسخ", invite=(kish,))
+    html = client_for(kish_deputy).get(reverse("events:list")).content.decode()
+    section = html[html.index('id="invitations"') :]
+    assert section.index("بی‌پاسخ") < section.index("پاسخ‌داده")

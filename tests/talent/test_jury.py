@@ -270,3 +270,15 @@ def test_a_juror_who_declared_a_conflict_can_no_longer_score_or_see_the_applicat
     # The juror without a conflict still has it before them.
     assert "برادرزاده داور" in client_for(other).get(reverse("talent:jury")).content.decode()
     assert nephew in Application.objects.visible_to(other)
+
+
+def test_a_jurors_queue_lists_what_is_still_to_score_first(client_for, jurors, kish):
+    """The home page's card counts what waits for scores; the queue it leads to starts with those, on
+    PostgreSQL too (where an ascending sort puts the unscored, NULL, last)."""
+    first, _second = jurors
+    call = make_call(jurors=[first])
+    scored = make_application(call, kish, full_name="امتیازداده")
+    make_application(call, kish, full_name="در انتظار")
+    give(first, scored, {"اصالت": 7, "مهارت": 3})
+    queue = client_for(first).get(reverse("talent:jury")).content.decode()
+    assert queue.index("در انتظار") < queue.index("امتیازداده")

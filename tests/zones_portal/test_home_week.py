@@ -275,3 +275,13 @@ def test_the_sections_cost_the_same_whatever_the_numbers(
         limit = 10 if key == "home-week" else ROWS
         assert rows(section(html, key)) <= limit
     assert rows(section(html, "home-week")) == min(count, 10)
+
+
+def test_the_cards_count_in_the_readers_digits(client_for, kish_deputy, kish, qeshm):
+    """Copied text, screen readers and print see the digits themselves, not the font's drawing of them."""
+    for days in (3, 4):
+        make_event(qeshm, status="approved", starts_in_days=days, invite=(kish,))
+    html = client_for(kish_deputy).get(reverse("home")).content.decode()
+    counts = re.findall(r'class="glance-count">([^<]*)<', html)
+    assert "۲" in counts
+    assert not any(char.isascii() and char.isdigit() for count in counts for char in count)

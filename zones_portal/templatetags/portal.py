@@ -16,7 +16,7 @@ def when(value: dt.date | dt.datetime | None, style: str = "date") -> str:
     return format_date(value, style)
 
 
-# == numbers in the reader's digits (helper C: admin ranking, reminder mail) ==
+# Numbers in the reader's digits (admin ranking, scorecard, home page cards, reminder mail).
 @register.filter
 def digits(value: object) -> str:
     """A number (or text made of digits) as the reader writes it: Persian digits and ``٫`` in Persian.
