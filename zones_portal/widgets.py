@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -233,6 +235,19 @@ class _DigitsOfAnyKeyboard:
         if isinstance(value, str):
             value = latin_number(value)
         return super().to_python(value)  # type: ignore[misc]
+
+    def run_validators(self, value: Any) -> None:
+        """Django words its bounds ("at most 10") with Latin digits; a Persian page says ۱۰."""
+        try:
+            super().run_validators(value)  # type: ignore[misc]
+        except ValidationError as error:
+            for item in error.error_list:
+                if item.params:
+                    item.params = {
+                        key: readers_number(str(bound)) if isinstance(bound, int | float | Decimal) else bound
+                        for key, bound in item.params.items()
+                    }
+            raise
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)  # type: ignore[misc]

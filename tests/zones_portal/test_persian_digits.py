@@ -11,6 +11,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -203,3 +204,19 @@ def test_the_api_reads_persian_digits_in_a_form_body_and_keeps_json_strict(art_b
     refused = client.post("/api/v1/events/", api_proposal(expected_audience="۵۰۰"), format="json")
     assert refused.status_code == 400
     assert list(refused.json()) == ["expected_audience"]
+
+
+@pytest.mark.parametrize(
+    ("language", "bound", "typed"),
+    [("fa", "۱۰", "۱۱"), ("en", "10", "11")],
+)
+def test_a_bound_is_told_in_the_readers_digits(language, bound, typed):
+    """Django's own minimum and maximum messages carry the bound; a Persian page writes it ۱۰."""
+    with translation.override(language):
+        for field in (LocalIntegerField(min_value=1, max_value=10), LocalDecimalField(max_value=10)):
+            with pytest.raises(ValidationError) as refused:
+                field.clean(typed)
+            message = " ".join(refused.value.messages)
+            assert bound in message
+            if language == "fa":
+                assert "10" not in message
