@@ -125,3 +125,15 @@ def test_a_zone_feed_holds_what_it_hosts_and_joins(anonymous, kish, qeshm, anzal
     events = feed_events(anonymous.get(reverse("events:zone-feed", args=["kish"])))
     assert set(events) == {"میزبان کیش", "کیش شرکت دارد"}
     assert anonymous.get(reverse("events:zone-feed", args=["nowhere"])).status_code == 404
+
+
+def test_a_persian_title_keeps_its_direction_on_the_english_calendar(client_for, kish_deputy, qeshm):
+    """Cut to the cell's width, a right-to-left title laid out left to right loses its first words."""
+    kish_deputy.language = "en"
+    kish_deputy.save()
+    place(
+        make_event(qeshm, status="approved", title="جشنواره خوشنویسی"),
+        dt.datetime(2026, 12, 21, 18, tzinfo=TEHRAN),
+    )
+    december = client_for(kish_deputy).get(reverse("events:calendar") + "?date=2026-12-01").content.decode()
+    assert '<span dir="auto">جشنواره خوشنویسی</span>' in december
