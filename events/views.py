@@ -339,8 +339,12 @@ def conflict_check(request: HttpRequest) -> HttpResponse:
     if scope.zone_id is None and not scope.secretariat:
         raise PermissionDenied(_("You may propose events only for your own zone."))
     event = None
-    if request.GET.get("event", "").isdigit():
-        event = _event_or_404(request, int(request.GET["event"]))
+    named = request.GET.get("event", "")
+    if named:
+        # Only ASCII digits of an id that can exist ("²".isdigit() is true, and int() refuses it).
+        if not (named.isascii() and named.isdecimal() and len(named) <= 18):
+            raise Http404
+        event = _event_or_404(request, int(named))
         if not permissions.can_prepare_event(request.user, event):
             raise PermissionDenied(_("Only the host zone may change this event."))
     form = ConflictCheckForm(request.GET)

@@ -182,8 +182,11 @@ class RuleSettingForm(forms.ModelForm):
         rule = RULES.get(self.initial.get("rule") or "")
         if rule is not None:
             self.fields["rule"].help_text = rule.description  # what the offsets count from
-        if self.instance._state.adding and rule is not None and not self.is_bound:
-            self.initial.setdefault("offsets", rule.default_offsets)  # first edit: start from the defaults
+        if rule is not None and rule.default_offsets:
+            # The defaults as a hint, not a value: a setting saved with the field empty keeps following
+            # them (the environment may change them later); typed offsets are the secretariat's own.
+            offsets = self.fields["offsets"]
+            offsets.widget.attrs["placeholder"] = offsets.prepare_value(rule.default_offsets)
 
 
 @dataclass(frozen=True)

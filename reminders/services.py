@@ -605,11 +605,16 @@ def counts_for_request(request: HttpRequest) -> Counts:
     return counts
 
 
+def _personal_key(user_id: int) -> str:
+    return f"notifications:personal:{user_id}"
+
+
 def _kept_counts(user: User) -> Counts:
-    key = _counts_key(user.pk)
+    key, personal_key = _counts_key(user.pk), _personal_key(user.pk)
     version_key = versions.PREFIX + NOTIFICATIONS
+    personal = None
     try:
-        found = cache.get_many([version_key, key])
+        found = cache.get_many([version_key, key, personal_key])
     except Exception:
         logger.warning("Notification counts unavailable from the cache; counting afresh.", exc_info=True)
         found = None
@@ -618,14 +623,17 @@ def _kept_counts(user: User) -> Counts:
         version = found.get(version_key)
         if version is None:
             version = (versions.current(NOTIFICATIONS) or (None,))[0]
+        personal = found.get(personal_key)
         kept = found.get(key)
-        if version is not None and kept is not None and kept[0] == version:
+        if version is not None and kept is not None and kept[0] == (version, personal):
             return Counts(shown=kept[1], unread=kept[2], token=kept[3])
     counted = shown_to(user).aggregate(shown=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
     counts = Counts(**counted, token=time.time_ns())
     if version is not None:
         try:
-            cache.set(key, (version, counts.shown, counts.unread, counts.token), COUNTS_TIMEOUT)
+            # Kept under both counters as read before counting: a reading that commits meanwhile moves
+            # the personal one, so these counts are never served after it.
+            cache.set(key, ((version, personal), counts.shown, counts.unread, counts.token), COUNTS_TIMEOUT)
         except Exception:
             logger.warning("Could not keep notification counts.", exc_info=True)
     return counts
@@ -636,8 +644,12 @@ def forget_counts(user_id: int) -> None:
     their next page, now and again once the change commits, so a count made in between is not kept."""
 
     def forget() -> None:
+        key = _personal_key(user_id)
         try:
-            cache.delete(_counts_key(user_id))
+            try:
+                cache.incr(key)
+            except ValueError:  # not there yet (or evicted): a value never used before
+                cache.add(key, time.time_ns(), timeout=None)
         except Exception:
             logger.warning("Could not forget notification counts.", exc_info=True)
 

@@ -10,6 +10,7 @@ a forged or stale token reaches nobody's files. The application itself is still 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ from talent.models import (
 )
 from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.files import check_upload, stored_as
+from zones_portal.widgets import readers_number
+
+logger = logging.getLogger(__name__)
 
 SALT = "talent.staged-uploads"
 FORGED = _(
@@ -77,6 +81,9 @@ def load(call: TalentCall, token: str) -> Staging:
     if ids is None:
         return Staging(errors=[str(FORGED)])
     files = list(StagedUpload.objects.filter(call=call, pk__in=ids).order_by("pk"))
+    if files:
+        # Touched: the 24 hours run from the last time the form came back, as the token's do.
+        StagedUpload.objects.filter(pk__in=[staged.pk for staged in files]).update(created_at=timezone.now())
     if len(files) != len(set(ids)):
         return Staging(files=files, errors=[str(EXPIRED)])
     return Staging(files=files)
@@ -101,7 +108,7 @@ def stage(call: TalentCall, staging: Staging, uploads: Sequence[UploadedFile]) -
             staging.errors.append(
                 str(
                     _("%(name)s was not kept: send at most %(count)s files.")
-                    % {"name": upload.name, "count": PORTFOLIO_MAX_FILES}
+                    % {"name": upload.name, "count": readers_number(str(PORTFOLIO_MAX_FILES))}
                 )
             )
             continue
@@ -147,7 +154,10 @@ def discard(files: Iterable[StagedUpload]) -> int:
 
     def delete_stored() -> None:
         for name in names:
-            storage.delete(name)
+            try:
+                storage.delete(name)
+            except Exception:  # one file the storage refuses must not keep the others
+                logger.exception("Could not delete the staged file %s; delete it by hand.", name)
 
     transaction.on_commit(delete_stored)
     return deleted

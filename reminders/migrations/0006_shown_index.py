@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from zones_portal.migration_operations import AddIndexWithoutLocking, RemoveIndexWithoutLocking
+
 
 class Migration(migrations.Migration):
+    # A table of a million rows in production: its indexes change without locking out the sweep and
+    # deliveries (CREATE/DROP INDEX CONCURRENTLY cannot run in a transaction).
+    atomic = False
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
@@ -13,15 +18,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name='notification',
             name='notification_recipient_read',
         ),
-        migrations.RemoveIndex(
+        RemoveIndexWithoutLocking(
             model_name='notification',
             name='notification_recipient_due',
         ),
-        migrations.AddIndex(
+        AddIndexWithoutLocking(
             model_name='notification',
             index=models.Index(condition=models.Q(('status__in', ['pending', 'sending', 'sent', 'failed'])), fields=['recipient', '-due_at', '-id'], name='notification_shown_recipient'),
         ),

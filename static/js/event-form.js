@@ -21,7 +21,9 @@ if (region && form) {
     const asked = ++latest;
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } });
-      if (!response.ok) return;
+      // A session that ran out answers with the sign-in page (a redirect fetch follows): never paste
+      // that, or any other page, into the form.
+      if (!response.ok || response.redirected) return;
       const html = (await response.text()).trim();
       if (asked === latest) region.innerHTML = html; // an older answer never overwrites a newer one
     } catch {

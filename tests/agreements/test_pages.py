@@ -96,7 +96,7 @@ def test_the_agreement_page_runs_a_fixed_number_of_queries(
     # status moves, however long their history.
     with django_assert_num_queries(15):
         assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
-    with django_assert_num_queries(10):  # each section pages, so each counts its rows
+    with django_assert_num_queries(9):  # each section pages, so each counts its rows
         assert client.get(reverse("agreements:list")).status_code == 200
 
 

@@ -25,10 +25,15 @@ def _need_chromium() -> None:
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def browser() -> Iterator:
-    """One Chromium for a whole module of page walks (a launch costs a second or two); each test opens
-    its own context in it (``browser.new_context()``), so cookies never leak from one role to the next.
+    """One Chromium for a test's page walks; each role gets its own context in it
+    (``browser.new_context()``), so cookies never leak from one role to the next.
+
+    Per test, not per module: started before the test's database set-up, Playwright's running loop
+    makes Django hand that set-up a fresh connection object, one without the serialized copy of the
+    database that ``serialized_rollback`` restores, so a module after a transactional test found the
+    seeded zones gone.
 
     While it is open, Playwright's event loop counts as running in this thread, and Django refuses the
     ORM there (it guards against blocking an event loop). The tests' own ORM calls run on the main

@@ -163,3 +163,14 @@ def test_the_saved_event_shows_the_same_warning(client_for, kish_deputy, kish):
     page = client.get(reverse("events:detail", args=[draft.pk])).content.decode()
     warning = live[live.index("<ul>") : live.index("</ul>")]
     assert warning in page
+
+
+@pytest.mark.parametrize("named", ["²", "٣", "1" * 40, "-1", "x"])
+def test_an_event_named_by_anything_but_an_id_is_not_found(client_for, kish_deputy, kish, named):
+    """Superscript and Arabic digits pass str.isdigit() but not int(); a huge number overflows the column."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    response = client_for(kish_deputy).get(URL, asked(timezone.now() + dt.timedelta(days=5), event=named))
+    assert response.status_code == 404

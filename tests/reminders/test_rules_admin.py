@@ -41,7 +41,9 @@ def test_the_first_edit_of_a_rule_creates_its_setting_from_persian_and_arabic_di
     client = client_for(secretariat)
     add = reverse("admin:reminders_rulesetting_add") + "?rule=event_upcoming"
     form = client.get(add).content.decode()
-    assert 'value="۱۴، ۷، ۱"' in form  # starts from the defaults
+    # The defaults as a hint, not a value: saved empty, the setting keeps following them.
+    assert 'placeholder="۱۴، ۷، ۱"' in form
+    assert 'value="۱۴، ۷، ۱"' not in form
     with translation.override("fa"):
         rule = RULES["event_upcoming"]
         assert f'<option value="event_upcoming" selected>{rule.title}</option>' in form
@@ -50,6 +52,23 @@ def test_the_first_edit_of_a_rule_creates_its_setting_from_persian_and_arabic_di
     assert response.status_code == 302
     assert RuleSetting.objects.get(rule="event_upcoming").offsets == [10, 5, 2]
     assert "۱۰، ۵، ۲" in row_of(client.get(RULES_PAGE).content.decode(), "event_upcoming")
+
+
+def test_a_rule_switched_off_and_on_with_its_offsets_left_empty_keeps_following_the_defaults(
+    client_for, secretariat
+):
+    from reminders.registry import offsets_for
+
+    client = client_for(secretariat)
+    add = reverse("admin:reminders_rulesetting_add") + "?rule=event_upcoming"
+    assert client.post(add, {"rule": "event_upcoming", "offsets": ""}).status_code == 302
+    setting = RuleSetting.objects.get(rule="event_upcoming")
+    change = reverse("admin:reminders_rulesetting_change", args=[setting.pk])
+    assert client.post(change, {"enabled": "on", "offsets": ""}).status_code == 302
+    setting.refresh_from_db()
+    assert setting.offsets in ([], None)
+    rule = RULES["event_upcoming"]
+    assert offsets_for(rule, setting) == rule.default_offsets
 
 
 def test_offsets_that_are_not_days_are_refused_with_the_reason_and_nothing_is_lost(client_for):

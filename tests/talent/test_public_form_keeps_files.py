@@ -222,3 +222,25 @@ def test_a_kept_file_gone_from_storage_is_said_not_crashed_on(anonymous, qeshm):
     assert response.status_code == 200
     assert "24" in response.content.decode() or "۲۴" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_kept_files_are_touched_each_time_the_form_comes_back():
+    """The 24 hours run from the last return of the form, as the token's do: an applicant who comes
+    back with another error the next morning does not lose files the page still lists."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from talent import staging
+    from talent.models import StagedUpload
+    from tests.events.test_validation import PDF
+    from tests.factories import make_call
+
+    call = make_call()
+    kept = staging.stage(call, staging.Staging(), [SimpleUploadedFile("a.pdf", PDF)])
+    StagedUpload.objects.update(created_at=timezone.now() - dt.timedelta(hours=23))
+    again = staging.load(call, kept.token)
+    assert not again.errors
+    assert staging.remove_expired(timezone.now() + dt.timedelta(hours=2)) == 0
+    assert StagedUpload.objects.count() == 1
