@@ -147,3 +147,26 @@ def shot_name(role: str, path: str, width: int) -> str:
     ``one`` (ids differ from run to run; the names stay, so a run replaces the last run's pictures)."""
     page = "-".join("one" if part.isdigit() else part for part in path.strip("/").split("/")) or "home"
     return f"{role}-{page}-{width}.png"
+
+
+# How far the page is wider than the window, and which element sticks out furthest (to name it).
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  const client = document.documentElement.clientWidth;  // the window less a scroll bar's width
+  const scroll = document.documentElement.scrollWidth;
+  let widest = "";
+  if (scroll > client) {
+    // A page scrolls towards its end: leftwards in right-to-left, rightwards in left-to-right.
+    const rtl = document.documentElement.dir === "rtl";
+    let most = width;
+    for (const element of document.querySelectorAll("body *")) {
+      const box = element.getBoundingClientRect();
+      const out = rtl ? width - box.left : box.right;
+      if (out > most && box.width > 0) {
+        most = out;
+        widest = element.tagName.toLowerCase() + (element.className ? "." + String(element.className).split(" ").join(".") : "");
+      }
+    }
+  }
+  return {client, scroll, widest};
+}"""

@@ -8,29 +8,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from agreements.models import Agreement
 from events.models import Event
 from talent.models import TalentCall
-from tests.conftest import confirm_with_code
-from zones_portal.models import User
-from zones_portal.permissions import can_use_admin
+from tests.e2e.pages import session_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def session_of(username: str) -> str:
-    """A signed-in session, as the sign-in form (and its second step, for the admin) would leave it."""
-    user = User.objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    if can_use_admin(user):
-        confirm_with_code(client, user)
-    return client.cookies["sessionid"].value
 
 
 def test_the_main_pages_break_no_rule_of_the_policy(live_server, chromium):

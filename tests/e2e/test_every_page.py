@@ -14,35 +14,23 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from tests.e2e.pages import ENGLISH_COOKIE, ROLES, WIDTHS, pages_for, seed, session_of, shot_name, widths_for
+from tests.e2e.pages import (
+    ENGLISH_COOKIE,
+    OVERFLOW,
+    ROLES,
+    WIDTHS,
+    pages_for,
+    seed,
+    session_of,
+    shot_name,
+    widths_for,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SCREENSHOTS = settings.BASE_DIR / "var" / "screenshots"
 HEADER_MAX = 100  # pixels: a taller top bar pushes the page's own content below a phone's first screen
-
-# How far the page is wider than the window, and which element sticks out furthest (to name it).
-OVERFLOW = """() => {
-  const width = window.innerWidth;
-  const client = document.documentElement.clientWidth;  // the window less a scroll bar's width
-  const scroll = document.documentElement.scrollWidth;
-  let widest = "";
-  if (scroll > client) {
-    // A page scrolls towards its end: leftwards in right-to-left, rightwards in left-to-right.
-    const rtl = document.documentElement.dir === "rtl";
-    let most = width;
-    for (const element of document.querySelectorAll("body *")) {
-      const box = element.getBoundingClientRect();
-      const out = rtl ? width - box.left : box.right;
-      if (out > most && box.width > 0) {
-        most = out;
-        widest = element.tagName.toLowerCase() + (element.className ? "." + String(element.className).split(" ").join(".") : "");
-      }
-    }
-  }
-  return {client, scroll, widest};
-}"""
 
 # On the event form: the date and time inputs that stick out of their card, and an open picker that
 # sticks out of the window.
