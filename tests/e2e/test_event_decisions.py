@@ -13,22 +13,33 @@ from zones_portal.models import Zone
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def log_in(page, base_url: str, username: str) -> None:
+def log_in(page, base_url: str, username: str, code: str | None = None) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", TEST_PASSWORD)
     page.click("button.primary")
+    if code is not None:  # the second step
+        page.wait_for_selector("#id_code")
+        page.fill("#id_code", code)
+        page.click("button.primary")
     page.wait_for_url(f"{base_url}/")
 
 
 def test_the_secretariat_rejects_without_a_reason_then_approves_from_the_event_page(live_server, chromium):
-    secretariat_user(username="officer-e2e", first_name="سارا", last_name="امینی")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zones_portal.twofactor.services import current_code
+
+    officer = secretariat_user(username="officer-e2e", first_name="سارا", last_name="امینی")
+    # A decision for every zone asks for the second step, as the admin does: the officer has an app.
+    device = TOTPDevice.objects.create(user=officer, name="phone", confirmed=True)
+    code = current_code(device)
     kish = Zone.objects.get(slug="kish")
     event = make_event(kish, status="submitted", title="جشنواره فیلم کوتاه کیش")
     detail = f"{live_server.url}/events/{event.pk}/"
 
     with chromium() as page:
-        log_in(page, live_server.url, "officer-e2e")
+        log_in(page, live_server.url, "officer-e2e", code=code)
         page.goto(detail)
         page.wait_for_selector(".status-submitted")
         decisions = page.locator("#decision")
