@@ -52,7 +52,7 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import procs
 import wrk
@@ -500,8 +500,10 @@ def cookies_of(response, jar: dict[str, str]) -> None:
             jar[name] = morsel.value
 
 
-def log_in(port: int, username: str) -> str:
-    """Signs in through /accounts/login/ with the CSRF token, as a person would; returns the Cookie header."""
+def log_in(port: int, username: str, env: dict[str, str]) -> str:
+    """Signs in through /accounts/login/ with the CSRF token, as a person would, and through the code
+    page when the account asks for its second step (the demo secretariat's app has a published key, so
+    ``manage.py otp_code`` gives the code its phone would show); returns the Cookie header."""
     jar: dict[str, str] = {}
     response, content = fetch(port, "/accounts/login/", {})
     cookies_of(response, jar)
@@ -522,11 +524,44 @@ def log_in(port: int, username: str) -> str:
         body,
     )
     cookies_of(response, jar)
+    location = urlsplit(response.getheader("Location") or "").path
+    if response.status == 302 and location.endswith("/login/code/"):
+        response = second_step(port, location, username, env, jar)
     if response.status != 302 or "sessionid" not in jar:
         raise RuntimeError(
             f"signing in as {username} answered {response.status} (expected 302 and a session)"
         )
     return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def second_step(port: int, path: str, username: str, env: dict[str, str], jar: dict[str, str]):
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+    response, content = fetch(port, path, cookie)
+    cookies_of(response, jar)
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+    if response.status != 200 or not match:
+        raise RuntimeError(f"the code page answered {response.status} without a CSRF token")
+    code = subprocess.run(  # noqa: S603
+        [str(PYTHON), "manage.py", "otp_code", username],
+        cwd=ROOT,
+        env={**env, "DEBUG": "true"},  # the command prints codes only on a portal that says it is not live
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    body = urlencode({"code": code, "csrfmiddlewaretoken": match.group(1).decode()})
+    response, _ = fetch(
+        port,
+        path,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        },
+        "POST",
+        body,
+    )
+    cookies_of(response, jar)
+    return response
 
 
 def check(row: Row, port: int, credentials: dict[tuple[str, str], dict[str, str]]) -> None:
@@ -951,7 +986,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915
             ("token", who): {"Authorization": f"Token {key}"} for who, key in tokens.items()
         }
         for who in ("deputy-kish", "secretariat"):
-            credentials[("session", who)] = {"Cookie": log_in(portal_port, who)}
+            credentials[("session", who)] = {"Cookie": log_in(portal_port, who, env)}
         rows = select(make_rows(detail_id, reference_detail_id(arguments)), arguments.only)
         servers = {"portal": (portal, portal_port), "reference": (reference_server, reference_port)}
         for row in rows:
