@@ -29,9 +29,9 @@ from zones_portal.admin_site import (
     ServiceErrorsMixin,
     calendar_date_filter,
 )
-from zones_portal.dates import format_date, persian_digits, uses_jalali
+from zones_portal.dates import format_date
 from zones_portal.models import Institution, Zone
-from zones_portal.widgets import LocalDateField, LocalDateInput
+from zones_portal.widgets import LocalDateField, LocalDateInput, readers_number
 
 # Jalali entry in Persian, as on the dashboard.
 DATE_FIELDS = {models.DateField: {"form_class": LocalDateField, "widget": LocalDateInput}}
@@ -91,11 +91,6 @@ class SignedCopyInput(ProtectedFileInput):
             url, label = self.download(owner)
             return format_html('<a href="{}">{}</a>', url, label)
         return super().render(name, value, attrs, renderer)
-
-
-def shown_number(number: int) -> str:
-    """A number in the reader's digits, as the admin's dates are."""
-    return persian_digits(str(number)) if uses_jalali() else str(number)
 
 
 def moved_message(count: int) -> str:
@@ -165,7 +160,7 @@ class SignedDocumentInline(SecretariatTabularInline):
 
     @admin.display(description=_("version"), ordering="version")
     def number(self, document: SignedDocument) -> str:
-        return shown_number(document.version) if document.pk else "—"
+        return readers_number(str(document.version)) if document.pk else "—"
 
     @admin.display(description=_("uploaded"))
     def uploaded(self, document: SignedDocument) -> str:

@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from reminders.models import Notification, RuleSetting
-from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.models import Membership, User
+from zones_portal.widgets import readers_number
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def in_readers_digits(number: int | str) -> str:
 
     Titles and mail are worded with the recipient's language active (``reminders.services``), so the
     active language is the reader's."""
-    return persian_digits(str(number)) if uses_jalali() else str(number)
+    return readers_number(str(number))
 
 
 # What one sweep reads once and every rule shares (the secretariat, the week's digest figures).

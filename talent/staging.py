@@ -29,7 +29,6 @@ from talent.models import (
     StagedUpload,
     TalentCall,
 )
-from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.files import check_upload, stored_as
 from zones_portal.widgets import readers_number
 
@@ -63,8 +62,7 @@ def token_for(call_id: int, files: Iterable[StagedUpload]) -> str:
 
 def size_label(staged: StagedUpload) -> str:
     """The size as a person reads it, in their own digits."""
-    shown = str(filesizeformat(staged.size))
-    return persian_digits(shown) if uses_jalali() else shown
+    return readers_number(str(filesizeformat(staged.size)))
 
 
 def load(call: TalentCall, token: str) -> Staging:
