@@ -217,3 +217,84 @@ def make_application(call, zone, *, email=None, discipline="calligraphy", status
     )
     services.sync_assignments(call, applications=[application])
     return application
+
+
+def make_meeting(*, zones=(), institutions=(), days_ahead=14, status="scheduled", **extra):
+    """Test set-up: a council meeting with its invitees, written directly (reference from its start)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coordination.models import Invitee, Meeting, Side
+
+    starts_at = extra.pop("starts_at", None) or timezone.now().replace(
+        hour=10, minute=0, second=0, microsecond=0
+    ) + dt.timedelta(days=days_ahead)
+    meeting = Meeting.objects.create(
+        title=extra.pop("title", "نشست شورای معاونان فرهنگی"),
+        reference=extra.pop("reference", f"T-{Meeting.objects.count() + 1}"),
+        starts_at=starts_at,
+        ends_at=extra.pop("ends_at", starts_at + dt.timedelta(hours=2)),
+        agenda_cutoff=extra.pop("agenda_cutoff", starts_at - dt.timedelta(days=3)),
+        place=extra.pop("place", "تهران، دبیرخانه"),
+        status=status,
+        **extra,
+    )
+    for zone in zones:
+        Invitee.objects.create(meeting=meeting, kind=Side.ZONE, zone=zone)
+    for institution in institutions:
+        Invitee.objects.create(meeting=meeting, kind=Side.INSTITUTION, institution=institution)
+    return meeting
+
+
+def make_decision(meeting, *, text="تصمیم آزمایشی", agenda_item=None):
+    from coordination.models import Decision
+
+    number = meeting.decisions.count() + 1
+    return Decision.objects.create(meeting=meeting, number=number, text=text, agenda_item=agenda_item)
+
+
+def make_action_item(decision, *, zone=None, institution=None, due_in_days=10, status="open", **extra):
+    """An action item owned by a zone, an institution, or (neither given) the secretariat."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coordination.models import ActionItem, Side
+
+    kind = (
+        Side.ZONE if zone is not None else Side.INSTITUTION if institution is not None else Side.SECRETARIAT
+    )
+    return ActionItem.objects.create(
+        decision=decision,
+        kind=kind,
+        zone=zone,
+        institution=institution,
+        description=extra.pop("description", "اقدام آزمایشی"),
+        due_on=timezone.localdate() + dt.timedelta(days=due_in_days),
+        status=status,
+        **extra,
+    )
+
+
+def make_circular(*, zones=(), status="sent", ack_in_days=7, **extra):
+    """A circular sent (by default) to the zones given, none of them acknowledged yet."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coordination.models import Acknowledgement, Circular
+
+    count = Circular.objects.count() + 1
+    circular = Circular.objects.create(
+        title=extra.pop("title", f"بخشنامه {count}"),
+        body=extra.pop("body", "متن بخشنامه"),
+        number=extra.pop("number", f"T/{count}" if status != "draft" else ""),
+        acknowledge_by=timezone.localdate() + dt.timedelta(days=ack_in_days),
+        status=status,
+        sent_at=extra.pop("sent_at", timezone.now() if status != "draft" else None),
+        **extra,
+    )
+    for zone in zones:
+        Acknowledgement.objects.create(circular=circular, zone=zone)
+    return circular

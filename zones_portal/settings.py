@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "agreements.apps.AgreementsConfig",  # before events: an event may carry out an agreement
     "events.apps.EventsConfig",
     "talent.apps.TalentConfig",
+    "coordination.apps.CoordinationConfig",  # after events and agreements: an action item may carry one out
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("", include("talent.urls")),
     path("notifications/", include("reminders.urls")),
+    path("coordination/", include("coordination.urls")),
     path("scorecard/", include("scorecard.urls")),
     path("api/", include("zones_portal.api_urls")),
     path("admin/", admin.site.urls),
