@@ -14,7 +14,16 @@ from django.core import mail
 from django.utils import timezone
 
 from reminders.registry import morning
-from tests.factories import make_agreement, make_application, make_call, make_event, make_obligation
+from tests.factories import (
+    make_action_item,
+    make_agreement,
+    make_application,
+    make_call,
+    make_decision,
+    make_event,
+    make_meeting,
+    make_obligation,
+)
 from zones_portal.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +38,8 @@ TRACKED = [
     "reminders.DeliveryAttempt",
     "talent.Receipt",
     "talent.StagedUpload",
+    "coordination.ActionItem",
+    "coordination.ActionItemStatusChange",
 ]
 
 
@@ -87,6 +98,12 @@ def work_for_nightly(kish, kish_deputy, secretariat) -> None:
     make_obligation(agreement, agreement.parties.get(kind="zone"), due_in_days=-2)
 
 
+def work_for_missed_action_items(kish, kish_deputy, secretariat) -> None:
+    """An action item of circulated minutes, due two days ago and still open."""
+    meeting = make_meeting(zones=[kish], status="in_comment", days_ahead=-20)
+    make_action_item(make_decision(meeting), zone=kish, due_in_days=-2)
+
+
 # What each scheduled task needs to find some work, and the moment to run it at (None: now).
 WORK = {
     "events-mark-held": (work_for_mark_held, None),
@@ -96,6 +113,7 @@ WORK = {
     "agreements-nightly": (work_for_nightly, None),
     "talent-owed-receipts": (work_for_owed_receipts, None),
     "talent-staged-uploads": (work_for_staged_uploads, None),
+    "coordination-missed-action-items": (work_for_missed_action_items, None),
 }
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from agreements.api import AgreementViewSet, ObligationViewSet
+from coordination.api import ActionItemViewSet
 from events.api import EventViewSet
 from talent.api import TalentCallViewSet
 from zones_portal.api.fallback import no_such_endpoint
@@ -16,6 +17,7 @@ router.register("events", EventViewSet, basename="event")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("talent-calls", TalentCallViewSet, basename="talent-call")
+router.register("action-items", ActionItemViewSet, basename="action-item")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

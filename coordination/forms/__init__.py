@@ -1,0 +1,1 @@
+"""The coordination desk's forms, one module per part of the desk."""
