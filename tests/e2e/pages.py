@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from agreements.models import Agreement, Obligation
+from coordination.models import ActionItem, Circular, Meeting
 from events.models import Event
 from talent.models import Application, TalentCall
 from tests.conftest import confirm_with_code
@@ -55,6 +56,10 @@ class Demo:
     partner_obligation: int  # a pending one the Art Bureau owes
     call: int  # published, open to the public
     application: int  # assigned to juror-1
+    meeting: int  # the council meeting whose minutes are open for comment: Kish and the Art Bureau invited
+    action_item: int  # an open one Kish owes
+    partner_action_item: int  # one the Art Bureau owes
+    circular: int  # the recent one, sent to every zone
 
 
 def seed() -> Demo:
@@ -76,6 +81,16 @@ def seed() -> Demo:
         .order_by("pk")
         .first()
         .pk,
+        meeting=Meeting.objects.get(status=Meeting.Status.IN_COMMENT).pk,
+        action_item=ActionItem.objects.filter(zone=kish, status=ActionItem.Status.OPEN)
+        .order_by("pk")
+        .first()
+        .pk,
+        partner_action_item=ActionItem.objects.filter(institution__slug="artbureau")
+        .order_by("pk")
+        .first()
+        .pk,
+        circular=Circular.objects.filter(status=Circular.Status.SENT).order_by("-sent_at").first().pk,
     )
 
 
@@ -93,8 +108,18 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "/accounts/two-step/",
         "/zones/kish/",
     ]
+    # The coordination desk: on the menu of the secretariat, the zones and the institutions.
+    desk = [
+        "/coordination/meetings/",
+        f"/coordination/meetings/{demo.meeting}/",
+        "/coordination/action-items/",
+        "/coordination/circulars/",
+    ]
     zone = [
         *shared,
+        *desk,
+        f"/coordination/action-items/{demo.action_item}/",
+        f"/coordination/circulars/{demo.circular}/",
         "/events/new/",
         f"/events/{demo.reported}/report/",
         f"/agreements/{demo.agreement}/",
@@ -111,7 +136,12 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "/calls/status/",
     ]
     return {
-        "secretariat": [*zone, "/zones/kish/edit/", "/admin/"],
+        "secretariat": [
+            *zone,
+            f"/coordination/meetings/{demo.meeting}/minutes/",
+            "/zones/kish/edit/",
+            "/admin/",
+        ],
         "deputy": [*zone, "/zones/kish/edit/"],
         "staff": zone,
         "english": [*zone, "/zones/kish/edit/"],
@@ -120,6 +150,8 @@ def pages_for(role: str, demo: Demo) -> list[str]:
             f"/agreements/{demo.agreement}/",
             f"/agreements/obligations/{demo.partner_obligation}/report/",
             "/talent/network/",
+            *desk,  # circulars go to zones: the partner's list is empty, and reachable
+            f"/coordination/action-items/{demo.partner_action_item}/",
         ],
         # A juror proposes no event and is party to no agreement: their pages are the shared ones.
         "juror": [*shared, "/talent/jury/", f"/talent/jury/applications/{demo.application}/"],
