@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from agreements.models import Agreement, Obligation, Party
+from coordination.models import Acknowledgement, ActionItem, Circular, Invitee, Meeting
 from events.models import Event, EventReport, Participation, StatusChange
 from reminders.models import RuleSetting
 from scorecard import measures
@@ -43,8 +44,9 @@ logger = logging.getLogger(__name__)
 
 VERSION = "scorecard"
 # Raised whenever what is kept changes shape, the drawn content included, so entries left by the
-# previous release are never read (2: grouped columns, calendar choice, charts with gaps).
-SCHEMA = 2
+# previous release are never read (2: grouped columns, calendar choice, charts with gaps; 3: the
+# coordination desk's measures).
+SCHEMA = 3
 # How long counts are kept: the longest a change that sent no signal can go unseen.
 TIMEOUT = 5 * 60
 
@@ -61,6 +63,13 @@ COUNTED = (
     Application,
     Zone,
     RuleSetting,
+    # The coordination desk: attendance by the meeting's status and start, action items, circulars'
+    # acknowledgements by their circular's status and deadline.
+    Meeting,
+    Invitee,
+    ActionItem,
+    Circular,
+    Acknowledgement,
 )
 
 

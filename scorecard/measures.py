@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Obligation, Party
+from coordination.models import Acknowledgement, ActionItem, Circular, Invitee, Meeting, Side
 from events.models import Event, EventReport, Participation, StatusChange
 from scorecard.activity import last_activity_as_of, quiet_days
 from scorecard.db import Median, SecondsBetween
@@ -41,6 +42,9 @@ WEIGHTS = {
     "obligations_on_time_rate": 20,
     "cross_zone_share": 20,
     "recency": 15,
+    "attendance_rate": 10,
+    "action_items_on_time_rate": 15,
+    "circulars_on_time_rate": 10,
 }
 COMPONENT_LABELS = {
     "answer_rate": _("invitations answered"),
@@ -49,7 +53,12 @@ COMPONENT_LABELS = {
     "cross_zone_share": _("cross-zone events hosted or joined, one a month counting as full"),
     # %(days)s: the quiet window (scorecard.activity.quiet_days)
     "recency": _("recent activity: full at zero days since the last, nothing at %(days)s"),
+    "attendance_rate": _("council meetings attended, among those the zone was invited to"),
+    "action_items_on_time_rate": _("action items done by their due date"),
+    "circulars_on_time_rate": _("circulars acknowledged by their deadline"),
 }
+# Meetings whose attendance can be recorded: held, then minutes written, circulated or approved.
+MEETINGS_HELD = (Meeting.Status.HELD, *Meeting.MINUTES_SHOWN)
 
 
 @dataclass
@@ -70,6 +79,12 @@ class Score:
     obligations_due: int = 0
     obligations_on_time: int = 0
     applications: int = 0
+    meeting_invitations: int = 0
+    meetings_attended: int = 0
+    action_items_due: int = 0
+    action_items_on_time: int = 0
+    circulars_due: int = 0
+    circulars_on_time: int = 0
     days_since_activity: int | None = None
     components: dict[str, float] = field(default_factory=dict)
     index: float | None = 0.0
@@ -86,6 +101,18 @@ class Score:
     @property
     def obligations_on_time_rate(self) -> float | None:
         return self.obligations_on_time / self.obligations_due if self.obligations_due else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.meetings_attended / self.meeting_invitations if self.meeting_invitations else None
+
+    @property
+    def action_items_on_time_rate(self) -> float | None:
+        return self.action_items_on_time / self.action_items_due if self.action_items_due else None
+
+    @property
+    def circulars_on_time_rate(self) -> float | None:
+        return self.circulars_on_time / self.circulars_due if self.circulars_due else None
 
 
 def _bucket(field_name: str, periods: Sequence[Period], dates: bool = False) -> Case:
@@ -211,9 +238,59 @@ def tally(periods: Sequence[Period], zone_ids: Sequence[int]) -> Tally:
     measures["applications"] = _grouped(
         Application.objects.filter(zone_id__in=zone_ids), "zone_id", "submitted_at", periods, n=Count("pk")
     )
+    _coordination(measures, periods, zone_ids)
     # As of each period's end, so a month before a later activity still counts from the one before it.
     last_seen = last_activity_as_of(zone_ids, [period.end_at for period in periods])
     return Tally(measures=measures, last_seen=last_seen)
+
+
+def _coordination(
+    measures: dict[str, dict[tuple[int, int], dict[str, Any]]], periods: Sequence[Period], zone_ids: list[int]
+) -> None:
+    """The coordination desk's follow-through, one grouped query each. What is not yet due is not yet
+    counted: an action item or a circular's deadline still ahead counts once it passes, or once it is done
+    (the counts are kept per day, ``scorecard.caching``)."""
+    today = timezone.localdate()
+    # Attendance as the minutes record it; an invitation whose attendance is not yet recorded waits.
+    measures["attendance"] = _grouped(
+        Invitee.objects.filter(
+            kind=Side.ZONE, zone_id__in=zone_ids, meeting__status__in=MEETINGS_HELD
+        ).exclude(attendance=Invitee.Attendance.UNKNOWN),
+        "zone_id",
+        "meeting__starts_at",
+        periods,
+        n=Count("pk"),
+        present=Count("pk", filter=Q(attendance=Invitee.Attendance.PRESENT)),
+    )
+    done = Q(status=ActionItem.Status.DONE)
+    measures["action_items"] = _grouped(
+        ActionItem.objects.filter(Q(due_on__lt=today) | done, kind=Side.ZONE, zone_id__in=zone_ids).exclude(
+            status=ActionItem.Status.DROPPED  # dropped by the secretariat: never owed
+        ),
+        "zone_id",
+        "due_on",
+        periods,
+        dates=True,
+        n=Count("pk"),
+        on_time=Count("pk", filter=done & Q(done_on__lte=F("due_on"))),
+    )
+    acknowledged = Q(acknowledged_at__isnull=False)
+    measures["circulars"] = _grouped(
+        Acknowledgement.objects.filter(
+            Q(circular__acknowledge_by__lt=today) | acknowledged,
+            zone_id__in=zone_ids,
+            circular__status=Circular.Status.SENT,  # a withdrawn circular asks nothing any more
+        ),
+        "zone_id",
+        "circular__acknowledge_by",
+        periods,
+        dates=True,
+        n=Count("pk"),
+        # The day in Tehran time (the active time zone) against the deadline, as Acknowledgement.on_time.
+        on_time=Count(
+            "pk", filter=acknowledged & Q(acknowledged_at__date__lte=F("circular__acknowledge_by"))
+        ),
+    )
 
 
 def scores(
@@ -253,6 +330,12 @@ def scores(
                 obligations_due=value("obligations"),
                 obligations_on_time=value("obligations", "on_time"),
                 applications=value("applications"),
+                meeting_invitations=value("attendance"),
+                meetings_attended=value("attendance", "present"),
+                action_items_due=value("action_items"),
+                action_items_on_time=value("action_items", "on_time"),
+                circulars_due=value("circulars"),
+                circulars_on_time=value("circulars", "on_time"),
                 days_since_activity=max((as_of - seen).days, 0) if seen and seen <= as_of else None,
             )
             if period.start_at > now:
@@ -288,6 +371,9 @@ def _index(score: Score, quiet_window: int | None = None) -> None:
         "recency": max(0.0, 1 - score.days_since_activity / window)
         if score.days_since_activity is not None
         else 0.0,
+        "attendance_rate": score.attendance_rate,
+        "action_items_on_time_rate": score.action_items_on_time_rate,
+        "circulars_on_time_rate": score.circulars_on_time_rate,
     }
     counted = {name: share for name, share in components.items() if share is not None}
     weight = sum(WEIGHTS[name] for name in counted)

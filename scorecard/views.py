@@ -132,11 +132,27 @@ COLUMN_GROUPS: list[tuple[str, Promise, list[tuple[str, Promise]]]] = [
         [("obligations_on_time_rate", gettext_lazy("Obligations met on time (%)"))],
     ),
     ("talent", gettext_lazy("Talent calls"), [("applications", gettext_lazy("Applications to calls"))]),
+    (
+        "coordination",
+        gettext_lazy("Coordination desk"),
+        [
+            ("attendance_rate", gettext_lazy("Council meetings attended (%)")),
+            ("action_items_on_time_rate", gettext_lazy("Action items done on time (%)")),
+            ("circulars_on_time_rate", gettext_lazy("Circulars acknowledged in time (%)")),
+        ],
+    ),
 ]
 # A theme that is its one measure (the index) needs no header above the measure's own.
 HEADERLESS = {"index"}
 COLUMNS = [column for _key, _label, columns in COLUMN_GROUPS for column in columns]
-RATES = {"answer_rate", "reports_on_time_rate", "obligations_on_time_rate"}
+RATES = {
+    "answer_rate",
+    "reports_on_time_rate",
+    "obligations_on_time_rate",
+    "attendance_rate",
+    "action_items_on_time_rate",
+    "circulars_on_time_rate",
+}
 
 
 def cell(score: Score, column: str) -> float | int | None:
@@ -186,6 +202,9 @@ def measured(score: Score) -> bool:
         score.invitations,
         score.obligations_due,
         score.applications,
+        score.meeting_invitations,
+        score.action_items_due,
+        score.circulars_due,
     )
     return score.days_since_activity is not None or any(counted)
 

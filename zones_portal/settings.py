@@ -334,6 +334,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Files kept for a public application form sent back with errors, once a day has passed.
     "talent-staged-uploads": {"task": "talent.tasks.remove_expired_staged_uploads", "schedule": 60 * 60},
+    # Action items past their due date and still open are recorded as missed.
+    "coordination-missed-action-items": {
+        "task": "coordination.tasks.mark_missed_action_items",
+        "schedule": crontab(hour=0, minute=10),  # just after midnight, Tehran time
+    },
 }
 
 # Coordination reminders. Default offsets in days (docs/domain.md); the secretariat overrides them in the
@@ -353,6 +358,13 @@ REMINDER_OFFSETS = {
     "weekly_digest": [],  # Saturday 08:00, Tehran time
     "event_decided": [],  # news: at the next sweep after the secretariat decides
     "invitation_received": [],  # news: at the next sweep after a zone is invited
+    "meeting-agenda-closing": [3],  # days before a scheduled meeting's agenda closes
+    "meeting-tomorrow": [1],  # days before a council meeting starts
+    "minutes-awaiting-comment": [2],  # days before the comment window on circulated minutes closes
+    "action-item-due": [7, 1],  # days before an open action item's due date
+    "action-item-overdue": [1],  # days after its due date while neither done nor dropped
+    "action-item-escalated": [7],  # days overdue when the secretariat is told
+    "circular-unacknowledged": [3, 1],  # days before the deadline; the last: days after it, once more
 }
 REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))

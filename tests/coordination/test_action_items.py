@@ -189,7 +189,7 @@ def test_the_owner_reports_and_marks_done_from_the_page(client_for, kish_deputy,
     client = client_for(kish_deputy)
     url = reverse("coordination:action-item", args=[item.pk])
     page = client.get(url).content.decode()
-    assert "Mark done" in page
+    assert "اعلام انجام" in page
     assert "پیگیری نمایشگاه" in page
     response = client.post(url, {"complete": "1"})
     assert response.status_code == 200  # no evidence: the form says so
@@ -224,7 +224,7 @@ def test_others_see_the_page_but_not_the_form(client_for, art_bureau_partner, ka
     url = reverse("coordination:action-item", args=[item.pk])
     page = client_for(art_bureau_partner).get(url)
     assert page.status_code == 200
-    assert "Mark done" not in page.content.decode()
+    assert "اعلام انجام" not in page.content.decode()
     assert client_for(art_bureau_partner).post(url, {"evidence_note": "x"}).status_code == 403
     assert (
         client_for(kanoon_partner)

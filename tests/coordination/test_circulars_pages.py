@@ -205,7 +205,7 @@ def test_a_refused_send_says_why_on_the_page(secretariat, client_for):
     client = client_for(secretariat)
     client.cookies["portal_language"] = "en"
     response = client.post(reverse("coordination:circular-send", args=[circular.pk]), follow=True)
-    assert "Choose at least one zone to send it to." in response.content.decode()
+    assert "دست‌کم یک منطقه را برای ارسال برگزینید." in response.content.decode()
     circular.refresh_from_db()
     assert circular.status == "draft"
 

@@ -337,5 +337,6 @@ def test_the_meeting_page_carries_the_minutes_in_persian(client_for, secretariat
     page = client.get(reverse("coordination:meeting", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="fa")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "برگزاری جشنواره" in text and "معرفی داوران" in text
+    assert "برگزاری جشنواره" in text
+    assert "معرفی داوران" in text
     assert reverse("coordination:minutes-comment", args=[meeting.pk]) in text

@@ -22,7 +22,7 @@ def years_of_work(kish, qeshm, count, reader):
 
 
 @pytest.mark.parametrize("count", [5, 200])
-@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 14), ("secretariat", 13)])
+@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 19), ("secretariat", 18)])
 def test_the_home_page_costs_the_same_whatever_the_numbers(
     client_for, request, person, queries, kish, qeshm, count, django_assert_num_queries
 ):

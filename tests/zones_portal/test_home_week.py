@@ -258,7 +258,7 @@ def years_of_rows(kish, qeshm, count):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 14), ("secretariat", 13)])
+@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 19), ("secretariat", 18)])
 def test_the_sections_cost_the_same_whatever_the_numbers(
     client_for, request, person, queries, kish, qeshm, count, django_assert_max_num_queries
 ):
