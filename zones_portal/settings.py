@@ -52,8 +52,10 @@ INSTALLED_APPS = [
     "simple_history",  # every change of a domain record kept as a row version (zones_portal.history)
     "zones_portal.apps.ZonesPortalConfig",
     "agreements.apps.AgreementsConfig",  # before events: an event may carry out an agreement
+    "programmes.apps.ProgrammesConfig",  # before events: an event may deliver a planned activity
     "events.apps.EventsConfig",
     "talent.apps.TalentConfig",
+    "exports.apps.ExportsConfig",  # after events and agreements: a deal may come from one
     "coordination.apps.CoordinationConfig",  # after events and agreements: an action item may carry one out
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
