@@ -32,7 +32,7 @@ from agreements.models import (
     SignedDocument,
 )
 from zones_portal.dates import format_date
-from zones_portal.files import check_upload, stored_as
+from zones_portal.files import check_upload, stored_as, take_evidence
 from zones_portal.lifecycle import (
     InvalidMoveError,
     Lifecycle,
@@ -300,27 +300,6 @@ def _open_for_reports(actor: Actor, obligation: Obligation) -> Obligation:
     return obligation
 
 
-def _take_evidence(
-    obligation: Obligation,
-    evidence_note: str | None,
-    evidence_link: str | None,
-    evidence_file: UploadedFile | None,
-) -> None:
-    """Sets the evidence given. A new file supersedes the old one, which stays in storage and in the
-    obligation's history, where those who may see the obligation can still download it."""
-    if evidence_note is not None:
-        obligation.evidence_note = evidence_note.strip()
-    if evidence_link is not None:
-        obligation.evidence_link = evidence_link.strip()
-    if evidence_file:  # None: no new file; a file is superseded by another, never cleared
-        try:
-            kind = check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
-        except ValidationError as error:
-            raise ValidationError({"evidence_file": error.messages}) from error
-        obligation.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
-        obligation.evidence_file = evidence_file
-
-
 @transaction.atomic
 def report_obligation(
     actor: Actor,
@@ -341,7 +320,14 @@ def report_obligation(
         OBLIGATION_LIFECYCLE.check(REPORTED_AS[status], actor, obligation)
         # The move saves the status alone, so its version in the history keeps the evidence as it was.
         OBLIGATION_LIFECYCLE.move(REPORTED_AS[status], actor, obligation)
-    _take_evidence(obligation, evidence_note, evidence_link, evidence_file)
+    take_evidence(
+        obligation,
+        evidence_note,
+        evidence_link,
+        evidence_file,
+        kinds=EVIDENCE_KINDS,
+        max_megabytes=FILE_MAX_MEGABYTES,
+    )
     if status == Obligation.Status.DONE and obligation.done_on is None:
         obligation.done_on = today or timezone.localdate()
     obligation.full_clean(exclude=["evidence_file"])
@@ -363,7 +349,14 @@ def correct_evidence(
     file); returns whether anything changed. A done obligation keeps needing evidence."""
     obligation = _open_for_reports(actor, obligation)
     before = (obligation.evidence_note, obligation.evidence_link, obligation.evidence_file.name)
-    _take_evidence(obligation, evidence_note, evidence_link, evidence_file)
+    take_evidence(
+        obligation,
+        evidence_note,
+        evidence_link,
+        evidence_file,
+        kinds=EVIDENCE_KINDS,
+        max_megabytes=FILE_MAX_MEGABYTES,
+    )
     if (obligation.evidence_note, obligation.evidence_link) == before[:2] and evidence_file is None:
         return False
     obligation.full_clean(exclude=["evidence_file"])

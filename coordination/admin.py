@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coordination.filters import status_q
 from coordination.models import (
     Acknowledgement,
     ActionItem,
@@ -444,10 +445,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[ActionItem]) -> QuerySet[ActionItem]:
         if self.value() == "yes":
-            today = timezone.localdate()
-            return queryset.filter(
-                Q(status=ActionItem.Status.OPEN, due_on__lt=today) | Q(status=ActionItem.Status.MISSED)
-            )
+            return queryset.filter(status_q(ActionItem.Status.MISSED))  # as the dashboard's filter
         return queryset
 
 

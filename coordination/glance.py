@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coordination.filters import status_q
 from coordination.models import Acknowledgement, ActionItem, Circular, Invitee, Meeting, Side
 from zones_portal import permissions
 from zones_portal.glance import ROWS, Glance, Panel, register, section
@@ -42,8 +43,9 @@ connect()
 
 
 def overdue_q(today: dt.date) -> Q:
-    """Owed and late: recorded missed, or open past its due date before the nightly job records it."""
-    return Q(status=ActionItem.Status.MISSED) | Q(status=ActionItem.Status.OPEN, due_on__lt=today)
+    """Owed and late: recorded missed, or open past its due date before the nightly job records it (the
+    one rule of ``coordination.filters.status_q``, which the list this panel links to filters by)."""
+    return status_q(ActionItem.Status.MISSED, today)
 
 
 def owed_q(scope: permissions.Scope) -> Q | None:

@@ -97,6 +97,32 @@ def stored_as(upload: UploadedFile, kind: str) -> str:
     return label
 
 
+def take_evidence(
+    record: object,
+    evidence_note: str | None,
+    evidence_link: str | None,
+    evidence_file: UploadedFile | None,
+    *,
+    kinds: Iterable[str],
+    max_megabytes: int,
+) -> None:
+    """Sets the evidence given on a record with ``evidence_note``, ``evidence_link``, ``evidence_file``
+    and ``evidence_file_name`` (an obligation, an action item); None leaves a part as it was. A new file
+    supersedes the old one, which stays in storage and in the record's history, where those who may see
+    the record can still download it; a file is never cleared."""
+    if evidence_note is not None:
+        record.evidence_note = evidence_note.strip()
+    if evidence_link is not None:
+        record.evidence_link = evidence_link.strip()
+    if evidence_file:
+        try:
+            kind = check_upload(evidence_file, kinds, max_megabytes)
+        except ValidationError as error:
+            raise ValidationError({"evidence_file": error.messages}) from error
+        record.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
+        record.evidence_file = evidence_file
+
+
 def kind_of(fieldfile: FieldFile) -> str | None:
     """What a stored file's first bytes show it to be, among the kinds the portal accepts."""
     with fieldfile.open("rb") as stored:

@@ -42,7 +42,7 @@ from coordination.services import (
 )
 from events.models import Event
 from zones_portal.dates import format_date
-from zones_portal.files import check_upload, stored_as
+from zones_portal.files import take_evidence
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of, who
 
 if TYPE_CHECKING:
@@ -279,27 +279,6 @@ def approve_minutes(actor: Actor, meeting: Meeting) -> Meeting:
 # Action items -------------------------------------------------------------------------------------
 
 
-def _take_evidence(
-    item: ActionItem,
-    evidence_note: str | None,
-    evidence_link: str | None,
-    evidence_file: UploadedFile | None,
-) -> None:
-    """Sets the evidence given. A new file supersedes the old one, which stays in storage and in the
-    action item's history."""
-    if evidence_note is not None:
-        item.evidence_note = evidence_note.strip()
-    if evidence_link is not None:
-        item.evidence_link = evidence_link.strip()
-    if evidence_file:
-        try:
-            kind = check_upload(evidence_file, EVIDENCE_KINDS, FILE_MAX_MEGABYTES)
-        except ValidationError as error:
-            raise ValidationError({"evidence_file": error.messages}) from error
-        item.evidence_file_name = stored_as(evidence_file, kind)  # renamed before it is assigned
-        item.evidence_file = evidence_file
-
-
 @transaction.atomic
 def report_action_item(
     actor: Actor,
@@ -326,7 +305,14 @@ def report_action_item(
     today = timezone.localdate()
     if done_on is not None and done_on > today:
         raise ValidationError({"done_on": [_("The day it was done cannot be in the future.")]})
-    _take_evidence(item, evidence_note, evidence_link, evidence_file)
+    take_evidence(
+        item,
+        evidence_note,
+        evidence_link,
+        evidence_file,
+        kinds=EVIDENCE_KINDS,
+        max_megabytes=FILE_MAX_MEGABYTES,
+    )
     if event is not None:
         item.event = event
     if agreement is not None:
@@ -370,10 +356,15 @@ def reopen_action_item(actor: Actor, item: ActionItem, reason: str) -> ActionIte
 
 def mark_missed_action_items(today: dt.date | None = None) -> int:
     """Records as missed every open action item past its due date; its owner may still finish it late.
-    Safe to run twice: the second run finds nothing open and past due."""
+    Only items of circulated or approved minutes: before that the owner has not been told of them, as
+    the reminders and the scorecard also hold. Safe to run twice: the second run finds nothing to do."""
     today = today or timezone.localdate()
     count = 0
-    due = ActionItem.objects.filter(status__in=ACTION_ITEM_LIFECYCLE.sources("miss"), due_on__lt=today)
+    due = ActionItem.objects.filter(
+        status__in=ACTION_ITEM_LIFECYCLE.sources("miss"),
+        due_on__lt=today,
+        decision__meeting__status__in=Meeting.MINUTES_SHOWN,
+    )
     for candidate in due.only("pk"):
         with transaction.atomic():
             item = ACTION_ITEM_LIFECYCLE.lock(candidate)

@@ -299,6 +299,9 @@ def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def agenda_item_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    gate = admin_gate(request)  # the secretariat taking its own item off confirms with a code first
+    if gate is not None:
+        return gate
     try:
         services.withdraw_agenda_item(request.user, item)
     except (ValidationError, PermissionDenied) as error:

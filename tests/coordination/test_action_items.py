@@ -252,3 +252,42 @@ def test_the_secretariat_drops_and_reopens_with_a_reason(client_for, secretariat
     assert "منتفی شد" in page
     client.post(reverse("coordination:action-item-reopen", args=[item.pk]), {"reason": "دوباره"})
     assert ActionItem.objects.get(pk=item.pk).status == "open"
+
+
+def test_the_secretariat_confirms_with_a_code_before_reporting_for_the_owner(world):
+    """The secretariat may mark an owner's item done, but only after the two-step sign-in, like its
+    other changes; an officer whose session was not confirmed is sent to confirm and nothing changes.
+    Reading the page needs no code."""
+    from django.test import Client
+
+    from tests.factories import secretariat_user
+
+    item = world["kish_owes"]
+    officer = secretariat_user(username="unconfirmed-report")
+    client = Client()
+    client.force_login(officer)
+    url = reverse("coordination:action-item", args=[item.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"complete": "1", "evidence_note": "برگزار شد"})
+    assert response.status_code == 302
+    assert (
+        reverse("twofactor:setup") in response["Location"]
+        or reverse("twofactor:code") in response["Location"]
+    )
+    item.refresh_from_db()
+    assert item.status == "open"
+    assert item.evidence_note == ""
+
+
+def test_the_nightly_job_leaves_items_of_minutes_not_yet_circulated(kish):
+    """Before the minutes go out the owner has not been told of an item, so it cannot be missed yet."""
+    from tests.factories import make_action_item, make_decision, make_meeting
+
+    meeting = make_meeting(zones=[kish], status="held", days_ahead=-10)
+    item = make_action_item(make_decision(meeting), zone=kish, due_in_days=-2)
+    assert mark_missed_action_items.delay().get() == 0
+    item.refresh_from_db()
+    assert item.status == "open"
+    meeting.status = "in_comment"
+    meeting.save()
+    assert mark_missed_action_items.delay().get() == 1

@@ -382,3 +382,21 @@ def test_a_held_meeting_page_shows_its_minutes_section_and_history(
     assert deputy.status_code == 200
     assert reverse("coordination:minutes-edit", args=[meeting.pk]) not in deputy.content.decode()
     assert "Send the answer" not in deputy.content.decode()  # answers close when the meeting starts
+
+
+def test_the_secretariat_confirms_with_a_code_before_taking_its_own_item_off(council, secretariat):
+    """The secretariat's own agenda item is withdrawn only after the two-step sign-in, like its other
+    changes; an officer whose session was not confirmed is sent to confirm and the item stays."""
+    ours, _ = council
+    item = services.propose_agenda_item(secretariat, ours, title="گزارش دبیرخانه")
+    officer = secretariat_user(username="unconfirmed-withdraw")
+    client = Client()
+    client.force_login(officer)
+    response = client.post(reverse("coordination:agenda-item-withdraw", args=[item.pk]))
+    assert response.status_code == 302
+    assert (
+        reverse("twofactor:setup") in response["Location"]
+        or reverse("twofactor:code") in response["Location"]
+    )
+    item.refresh_from_db()
+    assert item.status == AgendaItem.Status.ACCEPTED

@@ -340,3 +340,28 @@ def test_the_meeting_page_carries_the_minutes_in_persian(client_for, secretariat
     assert "برگزاری جشنواره" in text
     assert "معرفی داوران" in text
     assert reverse("coordination:minutes-comment", args=[meeting.pk]) in text
+
+
+def test_the_minutes_page_costs_the_same_with_more_decisions(
+    client_for, secretariat, kish, qeshm, django_assert_num_queries
+):
+    """The secretariat's page that writes the minutes: each decision brings its forms and action items
+    without a query of its own."""
+    meeting = held_meeting(kish, qeshm)
+    decision = services.record_decision(secretariat, meeting, text="یک")
+    make_action_item(decision, zone=kish)
+    client = client_for(secretariat)
+    url = reverse("coordination:minutes-edit", args=[meeting.pk])
+    client.get(url)  # the session's first reads are not the page's
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    for text in ("دو", "سه", "چهار"):
+        more = services.record_decision(secretariat, meeting, text=text)
+        make_action_item(more, zone=qeshm)
+        make_action_item(more)
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = client.get(url)
+    assert "چهار" in page.content.decode()
