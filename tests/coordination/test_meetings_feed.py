@@ -115,3 +115,13 @@ def test_the_feed_costs_the_same_however_many_meetings(
         response = anonymous.get(url)
     assert len(icalendar.Calendar.from_ical(response.content).walk("VEVENT")) == count
     assert Meeting.objects.count() == count
+
+
+def test_changing_the_password_retires_an_address_that_leaked(anonymous, kish, kish_deputy):
+    make_meeting(zones=[kish])
+    leaked = feed_url(kish_deputy)
+    assert anonymous.get(leaked).status_code == 200
+    kish_deputy.set_password("a-new-password-4417")
+    kish_deputy.save()
+    assert anonymous.get(leaked).status_code == 404
+    assert anonymous.get(feed_url(kish_deputy)).status_code == 200
