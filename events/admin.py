@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,6 +22,8 @@ from events.conflicts import conflicts_for
 from events.forms import DECISIONS, DecisionForm, decisions_open_to
 from events.history import STATUS_FIELDS, event_timeline
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
+from events.plan import activity_label
+from programmes.models import PlannedActivity, Programme
 from zones_portal.admin_site import (
     CsvExportMixin,
     SecretariatAdmin,
@@ -91,10 +93,7 @@ class EventReportInline(SecretariatStackedInline):
         "attendance",
         "artists_count",
         "outcomes",
-        "export_contracts",
-        "export_value",
-        "export_currency",
-        "buyer_countries",
+        "spent",
         "filed_by",
         "filed_at",
     )
@@ -160,6 +159,23 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return super().get_queryset(request).with_conflicts()
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Planned activities of approved programmes only, named with their zone (the service checks it
+        is the host zone's)."""
+        if db_field.name == "planned_activity":
+            # An activity an event already delivers stays offered if its programme was reopened since.
+            kwargs["queryset"] = (
+                PlannedActivity.objects.filter(
+                    Q(programme__status=Programme.Status.APPROVED) | Q(events__isnull=False)
+                )
+                .distinct()
+                .select_related("programme__zone", "programme__year")
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda activity: activity_label(activity, with_zone=True)
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_delete_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         """Events are cancelled with a reason, never deleted: their history is the record."""

@@ -16,6 +16,7 @@ from agreements.models import Agreement
 from events import services
 from events.filters import EventFilter
 from events.models import Event, EventCategory, Participation
+from programmes.models import PlannedActivity
 from zones_portal.api.permissions import WritesNeedAWriteKey
 from zones_portal.api.responses import ERRORS, WRITE_ERRORS
 from zones_portal.api.serializers import RequestSerializer
@@ -38,6 +39,8 @@ class EventSerializer(serializers.ModelSerializer):
     participating_zones = ParticipationSerializer(source="participations", many=True, read_only=True)
     co_organisers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     agreement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # most carry out none
+    # The activity of the host zone's annual programme the event delivers; null for an unplanned event.
+    planned_activity = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -52,6 +55,7 @@ class EventSerializer(serializers.ModelSerializer):
             "participating_zones",
             "co_organisers",
             "agreement",
+            "planned_activity",
             "venue",
             "starts_at",
             "ends_at",
@@ -84,6 +88,10 @@ class EventProposalSerializer(RequestSerializer):
     expected_audience = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     agreement = serializers.PrimaryKeyRelatedField(
         queryset=Agreement.objects.all(), required=False, allow_null=True, default=None
+    )
+    # Checked by the service: an activity of the host zone's approved programme.
+    planned_activity = serializers.PrimaryKeyRelatedField(
+        queryset=PlannedActivity.objects.all(), required=False, allow_null=True, default=None
     )
 
     def create(self, validated_data: dict[str, Any]) -> Event:

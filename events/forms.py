@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from agreements.models import Agreement
 from events import services
 from events.models import Event, EventCategory, EventReport, Participation
+from events.plan import ordered_activities
+from programmes.models import PlannedActivity, Programme
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
 from zones_portal.widgets import (
@@ -30,6 +33,7 @@ EVENT_FORM_FIELDS = (
     "ends_at",
     "expected_audience",
     "agreement",
+    "planned_activity",
 )
 
 
@@ -67,10 +71,21 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("If the event carries out a memorandum of understanding your zone is party to."),
     )
+    planned_activity = forms.ModelChoiceField(
+        label=_("Planned activity it delivers"),
+        queryset=PlannedActivity.objects.none(),
+        required=False,
+        empty_label=_("Not in the plan (unplanned event)"),
+        help_text=_(
+            "An activity of your zone's approved annual programme. Those of the same category and "
+            "quarter as the event come first."
+        ),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = permissions.scope_of(user)
+        self._offer_activities(scope)
         self.fields["agreement"].queryset = Agreement.objects.visible_to(user).exclude(
             status__in=[Agreement.Status.TERMINATED]
         )
@@ -80,6 +95,48 @@ class EventForm(forms.Form):
             self.fields["participating_zones"].queryset = Zone.objects.filter(is_active=True).exclude(
                 pk=scope.zone_id
             )
+
+    def _chosen(self, name: str) -> Any:
+        """What the form says for a field now (what was sent, read by the field, else what it started
+        with), or None: only to order the suggestions, so a value that does not read is no value."""
+        if not self.is_bound:
+            value = self.initial.get(name)
+            return getattr(value, "pk", value)
+        field = self.fields[name]
+        raw = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        if name == "planned_activity":
+            return raw or None
+        try:
+            value = field.clean(raw)
+        except ValidationError:
+            return None
+        return getattr(value, "pk", value)
+
+    def _offer_activities(self, scope: Any) -> None:
+        """The approved programme's activities the event may deliver: the zone's own (every zone's for
+        the secretariat), those matching the event's category and quarter first, as a suggestion."""
+        field = self.fields["planned_activity"]
+        if scope.zone_id is None and not scope.secretariat:
+            del self.fields["planned_activity"]
+            return
+        activities = PlannedActivity.objects.filter(programme__status=Programme.Status.APPROVED)
+        if not scope.secretariat:
+            activities = activities.filter(programme__zone_id=scope.zone_id)
+        current = self._chosen("planned_activity")
+        if current:  # a link made before the programme was reopened stays offered
+            activities = PlannedActivity.objects.filter(Q(pk__in=activities.values("pk")) | Q(pk=current))
+        field.queryset = activities.select_related("programme__zone", "programme__year", "category")
+        suggested, others = ordered_activities(
+            list(field.queryset), self._chosen("category"), self._chosen("starts_at"), scope.secretariat
+        )
+        if suggested:
+            field.choices = [
+                ("", field.empty_label),
+                (_("Suggested: same category and quarter"), suggested),
+                *([(_("Other activities of the programme"), others)] if others else []),
+            ]
+        else:
+            field.choices = [("", field.empty_label), *others]
 
     @classmethod
     def initial_from(cls, event: Event) -> dict[str, Any]:
@@ -122,32 +179,19 @@ class ReportForm(forms.ModelForm):
 
     class Meta:
         model = EventReport
-        fields = (
-            "attendance",
-            "artists_count",
-            "outcomes",
-            "export_contracts",
-            "export_value",
-            "export_currency",
-            "buyer_countries",
-        )
+        # Export contracts are no longer part of the report: they are deals in the export register.
+        fields = ("attendance", "artists_count", "outcomes", "spent")
         widgets = {"outcomes": forms.Textarea(attrs={"rows": 5})}
         # Text inputs that take Persian and Arabic digits: a browser's number input drops them.
         field_classes = {
             "attendance": LocalIntegerField,
             "artists_count": LocalIntegerField,
-            "export_contracts": LocalIntegerField,
-            "export_value": LocalDecimalField,
+            "spent": LocalDecimalField,
         }
+        help_texts = {"spent": _("What the event actually cost, in rials, against its planned budget.")}
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not event.category.is_creative_industry:
-            for name in ("export_contracts", "export_value", "export_currency", "buyer_countries"):
-                del self.fields[name]
-        else:
-            self.fields["buyer_countries"].widget = forms.SelectMultiple(attrs={"size": 8})
-            self.fields["buyer_countries"].choices = list(countries)
 
     def service_arguments(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

@@ -124,6 +124,17 @@ class Event(models.Model):
         related_name="events",
         verbose_name=_("agreement it carries out"),
     )
+    planned_activity = models.ForeignKey(
+        "programmes.PlannedActivity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("planned activity it delivers"),
+        help_text=_(
+            "An activity of the host zone's approved annual programme; empty for an unplanned event."
+        ),
+    )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -282,6 +293,15 @@ class EventReport(models.Model):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
     buyer_countries = CountryField(_("buyers' countries"), multiple=True, blank=True)
+    # What was actually spent, against the planned activity's budget (scorecard's plan against delivery).
+    spent = models.DecimalField(
+        _("amount spent (rials)"),
+        max_digits=18,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -30,6 +30,7 @@ from events.models import (
     ReportAttachment,
     StatusChange,
 )
+from programmes.models import PlannedActivity, Programme
 from zones_portal.files import KINDS, check_upload, stored_as
 from zones_portal.lifecycle import (
     InvalidMoveError,
@@ -62,15 +63,15 @@ EVENT_FIELDS = (
     "ends_at",
     "expected_audience",
     "agreement",
+    "planned_activity",
 )
+# The export fields stay on the model (the export register's data migration reads them) but are no longer
+# filed: export deals are recorded in the export register (``exports``) instead.
 REPORT_FIELDS = (
     "attendance",
     "artists_count",
     "outcomes",
-    "export_contracts",
-    "export_value",
-    "export_currency",
-    "buyer_countries",
+    "spent",
 )
 
 
@@ -134,8 +135,34 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _validate(actor: Actor, event: Event, participating_zones: Sequence[Zone]) -> None:
+def _activity_error(event: Event, previous_activity_id: int | None) -> str | None:
+    """Why the planned activity the event names cannot be its own, or None. It must be an activity of the
+    host zone's programme; newly chosen, of an approved one (a link made earlier stays if the programme
+    is later reopened for revision, so delivery is not silently lost)."""
+    if not event.planned_activity_id:
+        return None
+    activities = PlannedActivity.objects.filter(
+        pk=event.planned_activity_id, programme__zone_id=event.host_zone_id
+    )
+    if event.planned_activity_id != previous_activity_id:
+        activities = activities.filter(programme__status=Programme.Status.APPROVED)
+    if activities.exists():
+        return None
+    return str(
+        _("Choose an activity of the host zone's approved annual programme, or leave the event unplanned.")
+    )
+
+
+def _validate(
+    actor: Actor,
+    event: Event,
+    participating_zones: Sequence[Zone],
+    previous_activity_id: int | None = None,
+) -> None:
     errors: dict[str, list[str]] = {}
+    activity_error = _activity_error(event, previous_activity_id)
+    if activity_error:
+        errors["planned_activity"] = [activity_error]
     if event.agreement_id and not Agreement.objects.visible_to(actor).filter(pk=event.agreement_id).exists():
         errors["agreement"] = [_("Choose an agreement your zone is party to.")]
     try:
@@ -243,6 +270,7 @@ def update_event(
             _("You may propose events only for your own zone."),
         )
     reject_unknown_fields(fields, EVENT_FIELDS, "event")
+    previous_activity_id = event.planned_activity_id
     for name, value in fields.items():
         setattr(event, name, value)
     zones = (
@@ -250,7 +278,7 @@ def update_event(
         if participating_zones is not None
         else list(event.participating_zones.all())
     )
-    _validate(actor, event, zones)
+    _validate(actor, event, zones, previous_activity_id)
     on_behalf_of(actor, event)
     event.save()
     if co_organisers is not None:
@@ -364,8 +392,6 @@ def file_report(
     if event.status not in Event.REPORTABLE:
         raise InvalidMoveError(report_move.wrong_state)
     reject_unknown_fields(fields, REPORT_FIELDS, "report")
-    if not event.category.is_creative_industry:
-        fields.update(export_contracts=0, export_value=0, buyer_countries=[])
     report = EventReport.objects.filter(event=event).first() or EventReport(event=event, filed_by=actor)
     for name, value in fields.items():
         setattr(report, name, value)

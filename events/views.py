@@ -186,7 +186,13 @@ def _event_list_context(request: HttpRequest, scope: Scope, now: dt.datetime) ->
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(
         _visible(request)
-        .select_related("category", "host_zone", "created_by")
+        .select_related(
+            "category",
+            "host_zone",
+            "created_by",
+            "planned_activity__programme__year",
+            "planned_activity__category",
+        )
         .prefetch_related(
             Prefetch("participations", queryset=Participation.objects.select_related("zone", "answered_by")),
             "co_organisers",
@@ -232,6 +238,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for decision in decisions_open_to(request.user, event)
             ],
             "agreement": agreement,
+            # Deals are recorded in the export register by the zone's people and the secretariat.
+            "can_record_deals": event.category.is_creative_industry
+            and event.status in Event.REPORTABLE
+            and (scope.secretariat or scope.zone_id == event.host_zone_id),
             "timeline": timeline_for(
                 request, *event_timeline(event, may_see_agreement=agreement is not None)
             ),

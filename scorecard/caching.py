@@ -31,6 +31,7 @@ from django.utils.safestring import SafeString
 from agreements.models import Agreement, Obligation, Party
 from coordination.models import Acknowledgement, ActionItem, Circular, Invitee, Meeting
 from events.models import Event, EventReport, Participation, StatusChange
+from programmes.models import PlannedActivity, Programme
 from reminders.models import RuleSetting
 from scorecard import measures
 from scorecard.activity import quiet_days
@@ -45,8 +46,8 @@ logger = logging.getLogger(__name__)
 VERSION = "scorecard"
 # Raised whenever what is kept changes shape, the drawn content included, so entries left by the
 # previous release are never read (2: grouped columns, calendar choice, charts with gaps; 3: the
-# coordination desk's measures).
-SCHEMA = 3
+# coordination desk's measures; 4: plan delivered).
+SCHEMA = 4
 # How long counts are kept: the longest a change that sent no signal can go unseen.
 TIMEOUT = 5 * 60
 
@@ -70,6 +71,9 @@ COUNTED = (
     ActionItem,
     Circular,
     Acknowledgement,
+    # Plan delivered: activities of approved programmes (a programme's status moves them in and out).
+    Programme,
+    PlannedActivity,
 )
 
 

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Obligation, Party
 from coordination.models import Acknowledgement, ActionItem, Circular, Invitee, Meeting, Side
 from events.models import Event, EventReport, Participation, StatusChange
+from events.plan import jalali_quarter, quarter_bounds
+from programmes.models import PlannedActivity, Programme
 from scorecard.activity import last_activity_as_of, quiet_days
 from scorecard.db import Median, SecondsBetween
 from scorecard.periods import Period
@@ -45,6 +47,7 @@ WEIGHTS = {
     "attendance_rate": 10,
     "action_items_on_time_rate": 15,
     "circulars_on_time_rate": 10,
+    "plan_delivered_rate": 15,
 }
 COMPONENT_LABELS = {
     "answer_rate": _("invitations answered"),
@@ -56,9 +59,8 @@ COMPONENT_LABELS = {
     "attendance_rate": _("council meetings attended, among those the zone was invited to"),
     "action_items_on_time_rate": _("action items done by their due date"),
     "circulars_on_time_rate": _("circulars acknowledged by their deadline"),
+    "plan_delivered_rate": _("planned activities of the approved annual programme held, of quarters ended"),
 }
-# Meetings whose attendance can be recorded: held, then minutes written, circulated or approved.
-MEETINGS_HELD = (Meeting.Status.HELD, *Meeting.MINUTES_SHOWN)
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Score:
     action_items_on_time: int = 0
     circulars_due: int = 0
     circulars_on_time: int = 0
+    plan_due: int = 0
+    plan_held: int = 0
     days_since_activity: int | None = None
     components: dict[str, float] = field(default_factory=dict)
     index: float | None = 0.0
@@ -113,6 +117,10 @@ class Score:
     @property
     def circulars_on_time_rate(self) -> float | None:
         return self.circulars_on_time / self.circulars_due if self.circulars_due else None
+
+    @property
+    def plan_delivered_rate(self) -> float | None:
+        return self.plan_held / self.plan_due if self.plan_due else None
 
 
 def _bucket(field_name: str, periods: Sequence[Period], dates: bool = False) -> Case:
@@ -239,6 +247,7 @@ def tally(periods: Sequence[Period], zone_ids: Sequence[int]) -> Tally:
         Application.objects.filter(zone_id__in=zone_ids), "zone_id", "submitted_at", periods, n=Count("pk")
     )
     _coordination(measures, periods, zone_ids)
+    measures["plan"] = _plan_delivered(periods, zone_ids)
     # As of each period's end, so a month before a later activity still counts from the one before it.
     last_seen = last_activity_as_of(zone_ids, [period.end_at for period in periods])
     return Tally(measures=measures, last_seen=last_seen)
@@ -254,7 +263,7 @@ def _coordination(
     # Attendance as the minutes record it; an invitation whose attendance is not yet recorded waits.
     measures["attendance"] = _grouped(
         Invitee.objects.filter(
-            kind=Side.ZONE, zone_id__in=zone_ids, meeting__status__in=MEETINGS_HELD
+            kind=Side.ZONE, zone_id__in=zone_ids, meeting__status__in=Meeting.MINUTES_SHOWN
         ).exclude(attendance=Invitee.Attendance.UNKNOWN),
         "zone_id",
         "meeting__starts_at",
@@ -264,7 +273,13 @@ def _coordination(
     )
     done = Q(status=ActionItem.Status.DONE)
     measures["action_items"] = _grouped(
-        ActionItem.objects.filter(Q(due_on__lt=today) | done, kind=Side.ZONE, zone_id__in=zone_ids).exclude(
+        ActionItem.objects.filter(
+            Q(due_on__lt=today) | done,
+            kind=Side.ZONE,
+            zone_id__in=zone_ids,
+            # Counted once the minutes are circulated: before that the zone has not been told of them.
+            decision__meeting__status__in=Meeting.MINUTES_SHOWN,
+        ).exclude(
             status=ActionItem.Status.DROPPED  # dropped by the secretariat: never owed
         ),
         "zone_id",
@@ -291,6 +306,39 @@ def _coordination(
             "pk", filter=acknowledged & Q(acknowledged_at__date__lte=F("circular__acknowledge_by"))
         ),
     )
+
+
+def _plan_delivered(periods: Sequence[Period], zone_ids: list[int]) -> dict[tuple[int, int], dict[str, Any]]:
+    """Activities of approved annual programmes whose Solar Hijri quarter ended in each period (and has
+    ended by today: a quarter still running is not yet owed), and how many of them an event held. One
+    query: a quarter's end is no column, so the activities are bucketed here, a few hundred a year."""
+    today = timezone.localdate()
+    first_year = jalali_quarter(periods[0].start)[0]
+    last_year = jalali_quarter(periods[-1].end)[0]
+    delivered = Event.objects.filter(planned_activity=OuterRef("pk"), status__in=HELD)
+    rows = (
+        PlannedActivity.objects.filter(
+            programme__status=Programme.Status.APPROVED,
+            programme__zone_id__in=zone_ids,
+            programme__year__year__gte=first_year,
+            programme__year__year__lte=last_year,
+        )
+        .annotate(was_held=Exists(delivered))
+        .values_list("programme__zone_id", "programme__year__year", "quarter", "was_held")
+        .order_by()
+    )
+    counted: dict[tuple[int, int], dict[str, Any]] = {}
+    for zone_id, year, quarter, was_held in rows:
+        last_day = quarter_bounds(year, quarter)[1] - dt.timedelta(days=1)
+        if last_day >= today:
+            continue
+        for index, period in enumerate(periods):
+            if period.start <= last_day < period.end:
+                entry = counted.setdefault((zone_id, index), {"n": 0, "held": 0})
+                entry["n"] += 1
+                entry["held"] += int(was_held)
+                break
+    return counted
 
 
 def scores(
@@ -336,6 +384,8 @@ def scores(
                 action_items_on_time=value("action_items", "on_time"),
                 circulars_due=value("circulars"),
                 circulars_on_time=value("circulars", "on_time"),
+                plan_due=value("plan"),
+                plan_held=value("plan", "held"),
                 days_since_activity=max((as_of - seen).days, 0) if seen and seen <= as_of else None,
             )
             if period.start_at > now:
@@ -374,6 +424,7 @@ def _index(score: Score, quiet_window: int | None = None) -> None:
         "attendance_rate": score.attendance_rate,
         "action_items_on_time_rate": score.action_items_on_time_rate,
         "circulars_on_time_rate": score.circulars_on_time_rate,
+        "plan_delivered_rate": score.plan_delivered_rate,
     }
     counted = {name: share for name, share in components.items() if share is not None}
     weight = sum(WEIGHTS[name] for name in counted)

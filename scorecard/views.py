@@ -141,6 +141,11 @@ COLUMN_GROUPS: list[tuple[str, Promise, list[tuple[str, Promise]]]] = [
             ("circulars_on_time_rate", gettext_lazy("Circulars acknowledged in time (%)")),
         ],
     ),
+    (
+        "programme",
+        gettext_lazy("Annual programme"),
+        [("plan_delivered_rate", gettext_lazy("Plan delivered (%)"))],
+    ),
 ]
 # A theme that is its one measure (the index) needs no header above the measure's own.
 HEADERLESS = {"index"}
@@ -152,6 +157,7 @@ RATES = {
     "attendance_rate",
     "action_items_on_time_rate",
     "circulars_on_time_rate",
+    "plan_delivered_rate",
 }
 
 
@@ -205,6 +211,7 @@ def measured(score: Score) -> bool:
         score.meeting_invitations,
         score.action_items_due,
         score.circulars_due,
+        score.plan_due,
     )
     return score.days_since_activity is not None or any(counted)
 

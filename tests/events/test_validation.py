@@ -114,35 +114,21 @@ def test_attachments_over_ten_megabytes_are_refused(kish_deputy, kish):
     assert refusal.value.message_dict["attachments"] == ["big.pdf is larger than 10 MB."]
 
 
-def test_export_figures_are_kept_only_for_creative_industry_events(kish_deputy, kish):
+def test_the_report_records_what_was_spent_and_no_longer_takes_export_figures(kish_deputy, kish):
+    """Issue 17: export contracts are deals in the export register; the report keeps the amount spent."""
     fair = make_event(kish, status="held", category="export-fair", starts_in_days=-3)
     report = services.file_report(
-        kish_deputy,
-        fair,
-        attendance=500,
-        artists_count=40,
-        outcomes="قرارداد با خریداران عمانی و عراقی",
-        export_contracts=3,
-        export_value=125000,
-        export_currency="USD",
-        buyer_countries=["OM", "IQ"],
+        kish_deputy, fair, attendance=500, artists_count=40, outcomes="—", spent=1_250_000_000
     )
     report.refresh_from_db()
-    assert (report.export_contracts, int(report.export_value)) == (3, 125000)
-    assert sorted(country.code for country in report.buyer_countries) == ["IQ", "OM"]
-
-    festival = make_event(kish, status="held", starts_in_days=-3)
-    plain = services.file_report(
-        kish_deputy,
-        festival,
-        attendance=5,
-        artists_count=1,
-        outcomes="—",
-        export_contracts=9,
-        buyer_countries=["OM"],
-    )
-    plain.refresh_from_db()
-    assert (plain.export_contracts, list(plain.buyer_countries)) == (0, [])
+    assert report.spent == 1_250_000_000
+    with pytest.raises(TypeError, match="export_contracts"):
+        services.file_report(
+            kish_deputy, fair, attendance=500, artists_count=40, outcomes="—", export_contracts=3
+        )
+    with pytest.raises(ValidationError) as refusal:
+        services.file_report(kish_deputy, fair, attendance=500, artists_count=40, outcomes="—", spent=-1)
+    assert "spent" in refusal.value.message_dict
 
 
 def test_sniffing_leaves_the_upload_readable(kish_deputy, kish):

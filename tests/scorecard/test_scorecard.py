@@ -219,11 +219,11 @@ def test_a_custom_span_in_the_jalali_calendar(client_for, secretariat):
     assert response.context["period"].end == dt.date(2026, 9, 23)
 
 
-# Cold: after something counted changed, the page counts again: 11 grouped queries for the measures (proposals
-# and approvals share one; the coordination desk's three since issue 16), 2 for last activity, the quiet window, the zones (or the zone), and the session,
+# Cold: after something counted changed, the page counts again: 12 grouped queries for the measures (proposals
+# and approvals share one; the coordination desk's three since issue 16; plan delivered since issue 17), 2 for last activity, the quiet window, the zones (or the zone), and the session,
 # the person, their membership and the menu's jury link (the bell's counts come from the cache). Warm: only
 # those last four, and a zone's page its zone; an export has no menu.
-COLD, WARM_OVERVIEW, WARM_ZONE, NO_MENU = 19, 4, 5, 1
+COLD, WARM_OVERVIEW, WARM_ZONE, NO_MENU = 20, 4, 5, 1
 
 
 @pytest.mark.parametrize("span", ["month", "five-years"])
@@ -352,7 +352,7 @@ def test_cached_counts_are_read_in_the_readers_language_and_on_the_readers_day(
         [again], _window = caching.page_scores([english], zone=kish, now=now + dt.timedelta(hours=1))
     assert (first.period.label, again.period.label) == ("آذر ۱۴۰۵", english.label)
     assert again.held == first.held == 1
-    with django_assert_num_queries(14):  # a new day in Tehran: counted again (11, and the desk's three)
+    with django_assert_num_queries(15):  # a new day in Tehran: counted again (11, the desk's three, the plan)
         caching.page_scores([english], zone=kish, now=now + dt.timedelta(days=1))
 
 

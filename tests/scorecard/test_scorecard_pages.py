@@ -95,6 +95,7 @@ def test_the_headers_are_grouped_by_theme_and_the_first_column_is_held(client_fo
         ("1", "Agreements"),
         ("1", "Talent calls"),
         ("3", "Coordination desk"),
+        ("1", "Annual programme"),
     ]
     first, index = cells[0], cells[1]
     assert (first[1], 'class="first"' in first[0], 'rowspan="2"' in first[0]) == ("Zone", True, True)
@@ -143,7 +144,7 @@ def test_the_columns_chosen_stay_in_the_address_links_and_exports(client_for, se
     # The span form carries the columns; the column form carries the span.
     assert page.find("input", type="hidden", name="col", value="held")
     assert page.find("input", type="hidden", name="period", value="year")
-    assert "Columns: 2 of 17" in html
+    assert "Columns: 2 of 18" in html
     assert 'href="?period=year">All columns</a>' in html
     export = client.get(OVERVIEW + "?period=year&col=held&col=index&format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(export)))
@@ -151,7 +152,7 @@ def test_the_columns_chosen_stay_in_the_address_links_and_exports(client_for, se
     assert next(row for row in rows if row[0] == "Kish")[2] == "1"
     # None ticked (or none known): every column.
     every = client.get(OVERVIEW + "?period=year&col=nonsense").content.decode()
-    assert len(header_cells(every)) == 1 + 5 + len(views.COLUMNS)  # the zone, five themes, the measures
+    assert len(header_cells(every)) == 1 + 6 + len(views.COLUMNS)  # the zone, six themes, the measures
 
 
 def test_a_column_choice_is_not_served_another_choices_cached_table(client_for, secretariat, kish):
