@@ -1,0 +1,95 @@
+"""One FilterSet for export deals, serving the dashboard's list and the API alike (as events/filters.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import django_filters
+import jdatetime
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from agreements.models import Agreement
+from events.models import Event
+from exports.models import CreativeBusiness, CreativeField, ExportDeal
+from zones_portal.models import Zone
+
+# Below this a year is Solar Hijri (the portal's calendar: 1404, 1405), from it Gregorian (2026).
+FIRST_GREGORIAN_YEAR = 1700
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    """The first day of the year and of the next, for a Solar Hijri or a Gregorian year number."""
+    if year >= FIRST_GREGORIAN_YEAR:
+        return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    return jdatetime.date(year, 1, 1).togregorian(), jdatetime.date(year + 1, 1, 1).togregorian()
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its slug (documented as a string in the API)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its id, among those the person sees (any other reads as not a choice)."""
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+def _events(request: Any) -> QuerySet[Event]:
+    return Event.objects.visible_to(_user(request))
+
+
+def _agreements(request: Any) -> QuerySet[Agreement]:
+    return Agreement.objects.visible_to(_user(request))
+
+
+def _businesses(request: Any) -> QuerySet[CreativeBusiness]:
+    return CreativeBusiness.objects.visible_to(_user(request))
+
+
+class ExportDealFilter(django_filters.FilterSet):
+    zone = SlugFilter(
+        label=_("Zone"), queryset=Zone.objects.all(), to_field_name="slug", empty_label=_("All zones")
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Buyer's country"),
+        field_name="buyer_country",
+        choices=lambda: list(countries),
+        empty_label=_("All countries"),
+    )
+    field = SlugFilter(
+        label=_("Creative field"),
+        queryset=CreativeField.objects.all(),
+        to_field_name="slug",
+        field_name="business__field",
+        empty_label=_("All fields"),
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year"),
+        method="filter_year",
+        help_text=_("A Solar Hijri year (1405) or a Gregorian one (2026)."),
+    )
+    business = IdFilter(label=_("Business"), queryset=_businesses, empty_label=_("All businesses"))
+    event = IdFilter(label=_("Event"), queryset=_events, empty_label=_("Any event"))
+    agreement = IdFilter(label=_("Agreement"), queryset=_agreements, empty_label=_("Any agreement"))
+
+    class Meta:
+        model = ExportDeal
+        fields = ("zone", "country", "field", "year", "business", "event", "agreement")
+
+    def filter_year(self, queryset: QuerySet[ExportDeal], name: str, value: Any) -> QuerySet[ExportDeal]:
+        if value in (None, ""):
+            return queryset
+        year = int(value)
+        if not 1300 <= year <= 2200:
+            return queryset.none()
+        first, after = year_bounds(year)
+        return queryset.filter(signed_on__gte=first, signed_on__lt=after)
