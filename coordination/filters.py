@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,8 @@ class ActionItemFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(
         label=_("Overdue only"),
         method="filter_overdue",
-        widget=django_filters.widgets.BooleanWidget,
+        # A tick on the page; ``?overdue=true`` in the API, as before.
+        widget=forms.CheckboxInput,
     )
     due_after = DateOrDateTimeFilter(field_name="due_on", lookup_expr="gte", label=_("Due from"))
     due_before = DateOrDateTimeFilter(field_name="due_on", lookup_expr="lt", label=_("Due before"))

@@ -187,8 +187,12 @@ class Meeting(models.Model):
 
 
 def readers_reference(reference: str, language: str | None = None) -> str:
-    """A meeting or decision reference in the reader's digits (۱۴۰۵-۰۷/۳ in Persian)."""
-    return persian_digits(reference) if uses_jalali(language) else reference
+    """A meeting or decision reference in the reader's digits (۱۴۰۵-۰۷/۳ in Persian), kept left to right
+    as one piece (a left-to-right isolate) so that, after Persian words, it does not read ۰۷-۱۴۰۵."""
+    if not reference:
+        return ""
+    shown = persian_digits(reference) if uses_jalali(language) else reference
+    return f"\u2066{shown}\u2069"
 
 
 class MeetingStatusChange(StatusChangeRecord):

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from agreements.api import AgreementViewSet, ObligationViewSet
 from coordination.api import ActionItemViewSet
 from events.api import EventViewSet
+from exports.api import ExportDealViewSet
 from talent.api import TalentCallViewSet
 from zones_portal.api.fallback import no_such_endpoint
 from zones_portal.api.views import ZoneViewSet
@@ -18,6 +19,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("talent-calls", TalentCallViewSet, basename="talent-call")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("export-deals", ExportDealViewSet, basename="export-deal")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

@@ -367,6 +367,9 @@ REMINDER_OFFSETS = {
     "action-item-overdue": [1],  # days after its due date while neither done nor dropped
     "action-item-escalated": [7],  # days overdue when the secretariat is told
     "circular-unacknowledged": [3, 1],  # days before the deadline; the last: days after it, once more
+    "programme-due": [30, 7, 1],  # days before the date the year's programmes are due
+    "programme-returned": [],  # news: at the next sweep after the secretariat returns or reopens one
+    "planned-activity-unstarted": [14],  # days before the quarter of an approved activity begins
 }
 REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))

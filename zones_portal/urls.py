@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("talent.urls")),
     path("notifications/", include("reminders.urls")),
     path("coordination/", include("coordination.urls")),
+    path("exports/", include("exports.urls")),
+    path("programmes/", include("programmes.urls")),
     path("scorecard/", include("scorecard.urls")),
     path("api/", include("zones_portal.api_urls")),
     path("admin/", admin.site.urls),

@@ -41,6 +41,13 @@ def readers_number(text: str) -> str:
     return text
 
 
+def grouped_number(value: object) -> str:
+    """A whole number (rials) with its thousands grouped, in the reader's digits (``٬`` between groups in
+    Persian)."""
+    text = f"{int(value or 0):,}"
+    return readers_number(text.replace(",", _ARABIC_THOUSANDS_SEPARATOR) if uses_jalali() else text)
+
+
 class LowerBound(NamedTuple):
     """The field whose date a later date may not come before; ``strict`` when it must come after it."""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agreements.models import Agreement
 from coordination.models import ActionItem, AgendaItem, Invitee, Side
@@ -82,7 +83,9 @@ class AgendaChoiceField(forms.ModelChoiceField):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=pgettext_lazy("council meeting", "Decision"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     agenda_item = AgendaChoiceField(
         label=_("Agenda item"),
         queryset=AgendaItem.objects.none(),

@@ -86,7 +86,7 @@ def _check_agenda_item(meeting: Meeting, agenda_item: AgendaItem | None) -> None
 def record_attendance(actor: Actor, meeting: Meeting, rows: dict[int, tuple[str, str]]) -> None:
     """Who came, per invitee (present, absent, absent with apologies) and by whom it was represented."""
     meeting = _locked_meeting(actor, meeting, MINUTES_BEING_WRITTEN, NOT_BEING_WRITTEN)
-    invitees = {invitee.pk: invitee for invitee in meeting.invitees.select_for_update()}
+    invitees = {invitee.pk: invitee for invitee in meeting.invitees.select_for_update(of=("self",))}
     unknown = set(rows) - set(invitees)
     if unknown:
         raise ValidationError({"attendance": [_("Record attendance only for this meeting's invitees.")]})

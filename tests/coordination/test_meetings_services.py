@@ -60,7 +60,7 @@ def test_a_second_meeting_in_the_same_month_is_numbered(secretariat, kish):
     second = schedule(secretariat, zones=[kish], starts_at=starts + dt.timedelta(days=5))
     third = schedule(secretariat, zones=[kish], starts_at=starts + dt.timedelta(days=6))
     assert (second.reference, third.reference) == ("1405-10-2", "1405-10-3")
-    assert second.reference_display == "1405-10-2"  # tests read English
+    assert second.reference_display == "\u20661405-10-2\u2069"  # tests read English; kept left to right
 
 
 def test_only_the_secretariat_schedules(kish_deputy, kish):

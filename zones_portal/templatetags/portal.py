@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 
 from zones_portal.dates import format_date
-from zones_portal.widgets import readers_number
+from zones_portal.widgets import grouped_number, readers_number
 
 register = template.Library()
 
@@ -23,3 +23,9 @@ def digits(value: object) -> str:
 
     Apply it after ``floatformat`` or ``intcomma``; never to a code or a link a person copies."""
     return "" if value is None else readers_number(str(value))
+
+
+@register.filter
+def rials(value: object) -> str:
+    """A sum of rials, its thousands grouped, in the reader's digits."""
+    return grouped_number(value)
