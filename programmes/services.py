@@ -203,6 +203,11 @@ def delete_activity(actor: Actor, activity: PlannedActivity) -> None:
     programme = PROGRAMME_LIFECYCLE.lock(activity.programme)
     _require_drafter(actor, programme)
     _require_editable(programme)
+    # An event already delivering it would silently become unplanned: refuse, and say which way out.
+    if activity.events.exists():
+        raise ValidationError(
+            _("An event already delivers this activity; change the activity instead of removing it.")
+        )
     on_behalf_of(actor, activity)
     activity.delete()
 

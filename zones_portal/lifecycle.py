@@ -95,7 +95,11 @@ class Lifecycle:
 
     def lock(self, record: Record) -> Record:
         """Re-reads the record under a row lock, so two people moving it at once are serialised."""
-        type(record).objects.select_for_update().filter(pk=record.pk).values_list("pk", flat=True).first()
+        # Ordered by the key alone: a default ordering across a join would lock (or, over a nullable
+        # join, refuse to lock) the joined rows too on PostgreSQL.
+        type(record).objects.select_for_update().filter(pk=record.pk).order_by("pk").values_list(
+            "pk", flat=True
+        ).first()
         record.refresh_from_db()
         return record
 

@@ -148,3 +148,18 @@ def test_reopening_an_approved_programme_needs_a_reason_and_keeps_the_approved_v
     services.delete_activity(kish_deputy, activity)
     approved = programme.versions.get(kind="approved")
     assert [a["title"] for a in approved.content["activities"]] == [activity.title]
+
+
+def test_an_activity_an_event_delivers_is_not_removed(kish, kish_deputy, secretariat):
+    """Removing it would turn the event into an unplanned one without anyone deciding so."""
+    from tests.factories import make_event
+
+    programme = make_programme(kish)
+    activity = make_activity(programme)
+    services.submit_programme(kish_deputy, programme)
+    services.approve_programme(secretariat, programme)
+    make_event(kish, status="approved", planned_activity=activity)
+    services.reopen_programme(secretariat, programme, "بودجه سال کاهش یافت.")
+    with pytest.raises(ValidationError):
+        services.delete_activity(kish_deputy, activity)
+    assert programme.activities.filter(pk=activity.pk).exists()
