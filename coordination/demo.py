@@ -7,6 +7,11 @@ action items to zones, the Art Bureau and the secretariat, done on time, done la
 The latest meeting's minutes are open for comment. Of two circulars, the older is acknowledged by five
 zones of seven, the recent one by a few so far.
 
+So that the desk's reminders have something to say at the first sweep after seeding, a few dates are
+counted from the day the demo is seeded rather than from the meetings: an action item due tomorrow, one
+a day overdue and one a week overdue (escalated to the secretariat), the recent circular to be
+acknowledged in three days, and the next meeting's agenda closing in three days.
+
 The services do the work, so every change has its history; where a service rightly refuses a date in
 the past (a comment window, an answer after the meeting), the date is written directly afterwards, as
 the other demos do. Meetings and circulars already there (same title) are left alone, so running the
@@ -37,6 +42,7 @@ from coordination.models import (
 from coordination.services import circulars as circular_services
 from coordination.services import meetings as meeting_services
 from coordination.services import minutes as minutes_services
+from reminders.registry import morning
 from zones_portal.dates import persian_digits
 from zones_portal.models import Institution, User, Zone
 
@@ -57,6 +63,9 @@ class Action:
     due_days: int  # after the meeting
     outcome: str = "on_time"  # on_time, late or missed, once its due date has passed
     evidence: str = ""
+    # Days from the reminders' day (``reminder_day``) instead of ``due_days`` after the meeting: a date
+    # the first reminder sweep after seeding speaks of.
+    due_in: int | None = None
 
 
 @dataclass(frozen=True)
@@ -376,7 +385,8 @@ AGENDAS: tuple[tuple[Topic, ...], ...] = (
                     "late",
                     "گزارش ارزیابی حوزه هنری دریافت شد.",
                 ),
-                Action("secretariat", "جمع‌بندی نظر مناطق درباره تمدید تفاهم‌نامه", 30),
+                # A day overdue.
+                Action("secretariat", "جمع‌بندی نظر مناطق درباره تمدید تفاهم‌نامه", 30, "missed", due_in=-1),
             ),
         ),
         Topic(
@@ -384,7 +394,8 @@ AGENDAS: tuple[tuple[Topic, ...], ...] = (
             "anzali",
             "پیش‌نویس فراخوان جشنواره بررسی شد.",
             "فراخوان جشنواره فیلم کوتاه منتشر شود.",
-            (Action("anzali", "انتشار فراخوان جشنواره فیلم کوتاه", 15),),
+            # A week overdue: escalated to the secretariat.
+            (Action("anzali", "انتشار فراخوان جشنواره فیلم کوتاه", 15, "missed", due_in=-7),),
         ),
     ),
     (
@@ -394,7 +405,7 @@ AGENDAS: tuple[tuple[Topic, ...], ...] = (
             "زمان‌بندی پیشنهادی دوره دوم بررسی شد.",
             "هر منطقه برنامه اجرایی دوره دوم را به دبیرخانه ارسال کند.",
             (
-                Action("kish", "ارسال برنامه اجرایی دوره دوم برنامه قرآنی کیش", 21),
+                Action("kish", "ارسال برنامه اجرایی دوره دوم برنامه قرآنی کیش", 21, due_in=1),  # due tomorrow
                 Action("qeshm", "ارسال برنامه اجرایی دوره دوم برنامه قرآنی قشم", 21),
                 Action("chabahar", "ارسال برنامه اجرایی دوره دوم برنامه قرآنی چابهار", 21),
             ),
@@ -422,6 +433,14 @@ COMMENT = "در صورت‌جلسه بند دوم، مهلت ارسال برنا
 def _aware(day: jdatetime.date, hour: int = 10) -> dt.datetime:
     gregorian = day.togregorian()
     return timezone.make_aware(dt.datetime(gregorian.year, gregorian.month, gregorian.day, hour))
+
+
+def reminder_day(now: dt.datetime) -> dt.date:
+    """The day whose morning reminders are due by ``now``: today from 08:00 Tehran time (when date-only
+    reminders go out), yesterday before then. Demo deadlines counted from it are due at the very next
+    sweep, whatever the hour of seeding, and still within its catch-up window."""
+    today = timezone.localdate(now)
+    return today if now >= morning(today) else today - dt.timedelta(days=1)
 
 
 def _month(year: int, month: int, shift: int) -> tuple[int, int]:
@@ -486,14 +505,14 @@ def _backdate(model: type, when: dt.datetime, **match: object) -> None:
     model.objects.filter(**match).update(changed_at=when)
 
 
-def _schedule(cast: _Cast, year: int, month: int) -> Meeting:
+def _schedule(cast: _Cast, year: int, month: int, agenda_cutoff: dt.datetime | None = None) -> Meeting:
     starts_at = _aware(jdatetime.date(year, month, MEETING_DAY))
     meeting = meeting_services.schedule_meeting(
         cast.secretariat,
         title=_title(year, month),
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(hours=3),
-        agenda_cutoff=starts_at - dt.timedelta(days=4),
+        agenda_cutoff=agenda_cutoff or starts_at - dt.timedelta(days=4),
         place=PLACE,
         online_link=ONLINE,
         notes="حضور معاونان فرهنگی، اجتماعی و گردشگری مناطق یا نماینده تام‌الاختیار ایشان الزامی است.",
@@ -550,7 +569,7 @@ def _held_meeting(
         summary="نشست با تلاوت آیاتی از کلام‌الله مجید آغاز شد و دبیر شورا گزارش اقدامات نشست پیشین را ارائه کرد.",
         items={item.pk: topic.minutes for item, topic in zip(items, topics, strict=True)},
     )
-    today = timezone.localdate(now)
+    today, base = timezone.localdate(now), reminder_day(now)
     follow_ups = []
     for item, topic in zip(items, topics, strict=True):
         decision = minutes_services.record_decision(
@@ -561,7 +580,11 @@ def _held_meeting(
                 cast.secretariat,
                 decision,
                 description=action.description,
-                due_on=timezone.localdate(starts_at) + dt.timedelta(days=action.due_days),
+                due_on=(
+                    base + dt.timedelta(days=action.due_in)
+                    if action.due_in is not None
+                    else timezone.localdate(starts_at) + dt.timedelta(days=action.due_days)
+                ),
                 **cast.owner(action.owner),
             )
             follow_ups.append((added, action))  # reported on once the minutes are circulated
@@ -607,9 +630,11 @@ def _follow_up(cast: _Cast, item: ActionItem, action: Action, today: dt.date, re
     _backdate(ActionItemStatusChange, done_at, action_item=item, to_status=ActionItem.Status.DONE)
 
 
-def _upcoming_meeting(cast: _Cast, year: int, month: int) -> Meeting:
-    """The next meeting: scheduled, its agenda open, a few answers and proposals in."""
-    meeting = _schedule(cast, year, month)
+def _upcoming_meeting(cast: _Cast, year: int, month: int, now: dt.datetime) -> Meeting:
+    """The next meeting: scheduled, its agenda open for three more days (the agenda-closing reminder is
+    due now; the meeting is at least six days ahead), a few answers and proposals in."""
+    closes = now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    meeting = _schedule(cast, year, month, agenda_cutoff=closes)
     for _proposer, title in UPCOMING_AGENDA:
         meeting_services.propose_agenda_item(cast.secretariat, meeting, title=title)
     for proposer, title in UPCOMING_PROPOSALS:
@@ -632,12 +657,12 @@ def _circulars(cast: _Cast, now: dt.datetime, say: Callable[[str], None]) -> int
     created = 0
     zones = [cast.zones[slug] for slug in ZONE_ORDER if slug in cast.zones]
     plans = (
-        # title, kind, sent days ago, days to acknowledge, which zones acknowledged (days after sending)
+        # title, kind, sent days ago, to acknowledge by, which zones acknowledged (days after sending)
         (
             QURAN_CIRCULAR,
             Circular.Kind.INSTRUCTION,
             75,
-            14,
+            timezone.localdate(now - dt.timedelta(days=75)) + dt.timedelta(days=14),
             {"kish": 2, "qeshm": 3, "chabahar": 6, "aras": 9, "anzali": 18},
             "به استناد مصوبه شورای معاونان فرهنگی، مناطق آزاد هفتگانه برنامه مشترک قرآنی را بر پایه "
             "شیوه‌نامه پیوست اجرا و گزارش آن را در درگاه ثبت کنند.",
@@ -646,13 +671,13 @@ def _circulars(cast: _Cast, now: dt.datetime, say: Callable[[str], None]) -> int
             FAIR_CIRCULAR,
             Circular.Kind.ANNOUNCEMENT,
             3,
-            10,
+            reminder_day(now) + dt.timedelta(days=3),  # the reminder three days before is due now
             {"qeshm": 1, "kish": 2},
             "فراخوان حضور کسب‌وکارهای صنایع خلاق مناطق در دوره آینده نمایشگاه صادرات منتشر شد؛ مناطق آن را "
             "به کسب‌وکارهای حوزه خود اطلاع دهند.",
         ),
     )
-    for title, kind, sent_days_ago, deadline_days, acknowledged, body in plans:
+    for title, kind, sent_days_ago, acknowledge_by, acknowledged, body in plans:
         if Circular.objects.filter(title=title).exists():
             continue
         created += 1
@@ -662,7 +687,7 @@ def _circulars(cast: _Cast, now: dt.datetime, say: Callable[[str], None]) -> int
             kind=kind,
             title=title,
             body=body,
-            acknowledge_by=timezone.localdate(sent_at) + dt.timedelta(days=deadline_days),
+            acknowledge_by=acknowledge_by,
             zones=zones,
         )
         _backdate(CircularStatusChange, sent_at - dt.timedelta(days=1), circular=circular)
@@ -684,7 +709,7 @@ def seed(say: Callable[[str], None]) -> None:
     if not Meeting.objects.filter(title__startswith=COUNCIL).exists():
         for index, (month, topics) in enumerate(zip(past, AGENDAS, strict=True)):
             _held_meeting(cast, index, month, topics, now)
-        _upcoming_meeting(cast, *upcoming)
+        _upcoming_meeting(cast, *upcoming, now)
         # As the nightly job would have left them: open items past their due date are missed.
         minutes_services.mark_missed_action_items()
         meetings = len(past) + 1

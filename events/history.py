@@ -23,6 +23,9 @@ def _participation(version: Any) -> str:
     return _("Invitation of %(zone)s") % {"zone": version.zone}
 
 
+REPORT_EXPORT_FIELDS = ("export_contracts", "export_value", "export_currency", "buyer_countries")
+
+
 def _report(version: Any) -> str:
     return _("Post-event report")
 
@@ -48,7 +51,13 @@ def event_timeline(event: Event, *, may_see_agreement: bool = True) -> tuple[lis
             subject=_participation,
             hidden=("event",),
         ),
-        Track(EventReport.history.filter(event_id=event.pk), subject=_report, hidden=("event",)),
+        Track(
+            EventReport.history.filter(event_id=event.pk),
+            subject=_report,
+            # The export figures moved to the export register (issue 17), where the deals are kept; the
+            # report no longer asks for them, so its history does not show them as zero either.
+            hidden=("event", *REPORT_EXPORT_FIELDS),
+        ),
         Track(
             ReportAttachment.history.filter(report_id__in=reports),
             subject=_attachment,

@@ -210,6 +210,8 @@ class _EditPage:
                 lambda: services.record_attendance(user, meeting, form.service_rows()),
             )
             done = _("Attendance is recorded.")
+            unchanged = _("Nothing in the attendance changed; it is as it was.")
+            before = self._attendance_now()
         elif sent == "minutes":
             form, act = (
                 self.minutes,
@@ -245,7 +247,19 @@ class _EditPage:
                 raise
             add_service_errors(form, error)
             return form, ""
+        if sent == "attendance" and self._attendance_now() == before:
+            return form, unchanged
         return form, done
+
+    def _attendance_now(self) -> dict[int, tuple[str, str]]:
+        """Each invitee's attendance and who attended, as saved: compared before and after a save so the
+        page says whether anything changed (the form's initial values are suggestions, not the record)."""
+        return {
+            pk: (attendance, attended_by)
+            for pk, attendance, attended_by in self.meeting.invitees.values_list(
+                "pk", "attendance", "attended_by"
+            )
+        }
 
 
 @login_required

@@ -291,3 +291,21 @@ def test_the_nightly_job_leaves_items_of_minutes_not_yet_circulated(kish):
     meeting.status = "in_comment"
     meeting.save()
     assert mark_missed_action_items.delay().get() == 1
+
+
+def test_the_page_is_titled_by_what_the_item_asks(client_for, kish_deputy, world):
+    """The tab, the browser's history and the heading name the item by its description, cut short, with
+    dir="auto" so a Persian description reads right to left on an English page too."""
+    import re
+
+    description = "ارسال فهرست کسب‌وکارهای صنایع خلاق منطقه کیش برای غرفه مشترک نمایشگاه صادرات " * 3
+    item = make_action_item(make_decision(world["kish_owes"].decision.meeting), description=description)
+    page = client_for(kish_deputy).get(reverse("coordination:action-item", args=[item.pk])).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    assert title.startswith(description[:40])
+    assert len(title) < len(description)
+    heading = re.search(r"<h1 dir=\"auto\">(.*?)</h1>", page, re.S).group(1)
+    assert heading.startswith(description[:100])
+    assert heading.endswith("…")
+    assert "…" in title
+    assert 'class="action-description" dir="auto"' in page

@@ -139,3 +139,43 @@ def test_any_day_of_the_year_gives_twelve_past_months_and_an_open_next_one(setti
         assert Meeting.objects.get(starts_at__gt=now).agenda_open
     assert len(set(references)) == 13
     assert all("-" in reference and len(reference) == 7 for reference in references)
+
+
+DESK_RULES = (
+    "action-item-due",
+    "action-item-overdue",
+    "action-item-escalated",
+    "circular-unacknowledged",
+    "meeting-agenda-closing",
+)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        dt.datetime(2026, 12, 3, 14, 37),  # the afternoon: this morning's reminders are due
+        dt.datetime(2027, 3, 15, 6, 5),  # before 08:00, when today's date-only reminders are not yet due
+    ],
+)
+def test_the_first_sweep_after_seeding_has_a_reminder_of_each_desk_rule(settings, day):
+    """Right after seed_demo, the sweep finds an action item due tomorrow, one a day and one a week
+    overdue, a circular to acknowledge in three days and the next meeting's agenda closing in three."""
+    import time_machine
+
+    from reminders import services
+    from reminders.models import Notification
+
+    settings.DEBUG = True
+    with time_machine.travel(timezone.make_aware(day), tick=False):
+        call_command("seed_demo", stdout=StringIO())
+        services.record_due(timezone.now(), only=list(DESK_RULES))
+    pending = Notification.objects.filter(status=Notification.Status.PENDING)
+    found = {rule: pending.filter(rule=rule) for rule in DESK_RULES}
+    assert {rule for rule, rows in found.items() if rows.exists()} == set(DESK_RULES)
+    assert {n.recipient.username for n in found["action-item-escalated"]} == {"secretariat"}
+    assert found["action-item-due"].filter(recipient__username="deputy-kish").exists()
+    # Only the zones that have not acknowledged the recent circular are reminded of it.
+    reminded = {n.recipient.username for n in found["circular-unacknowledged"]}
+    assert "deputy-chabahar" in reminded
+    assert not reminded & {"deputy-kish", "deputy-qeshm"}
+    assert found["meeting-agenda-closing"].filter(recipient__username="deputy-aras").exists()

@@ -400,3 +400,115 @@ def test_the_secretariat_confirms_with_a_code_before_taking_its_own_item_off(cou
     )
     item.refresh_from_db()
     assert item.status == AgendaItem.Status.ACCEPTED
+
+
+def test_the_history_leaves_out_the_invitees_named_when_scheduling_and_keeps_their_answers(
+    client_for, secretariat, kish_deputy, kish, qeshm, anzali_zone
+):
+    """Scheduling writes no "created" entry per invitee (eight for the council, a long scroll on a
+    phone); an answer, and an invitee added later, are still in the history."""
+    import time_machine
+
+    from coordination.history import meeting_timeline
+    from coordination.models import Invitee
+    from zones_portal.history import timeline
+
+    starts_at = timezone.now().replace(microsecond=0) + dt.timedelta(days=14)
+    meeting = services.schedule_meeting(
+        secretariat,
+        title="Council of the zones",
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=2),
+        agenda_cutoff=starts_at - dt.timedelta(days=4),
+        place="Tehran",
+        zones=[kish, qeshm],
+    )
+    services.answer_invitation(
+        kish_deputy, meeting.invitees.get(zone=kish), answer="attending", attendees="Kish's deputy"
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=1)):
+        services.update_meeting(secretariat, meeting, zones=[kish, qeshm, anzali_zone])
+    entries, _more = timeline(*meeting_timeline(meeting, secretariat))
+
+    def subject(zone):
+        return f"Invitee {Invitee(kind='zone', zone=zone).organisation_name}"
+
+    created = [entry.subject for entry in entries if entry.kind == "created"]
+    assert created == [subject(anzali_zone), ""]  # the later invitee, and the meeting itself
+    answered = [entry for entry in entries if entry.subject == subject(kish)]
+    assert [(entry.kind, entry.changes[0].old, entry.changes[0].new) for entry in answered][:1] == [
+        ("changed", "No answer yet", "Attending")
+    ]
+    assert not [entry for entry in entries if entry.subject == subject(qeshm)]
+    page = in_english(client_for, secretariat).get(reverse("coordination:meeting", args=[meeting.pk]))
+    assert page.content.decode().count(f"{subject(qeshm)}</span>") == 0
+
+
+def test_the_answer_form_names_the_answer_once(client_for, kish, kish_deputy):
+    meeting = make_meeting(zones=[kish])
+    url = reverse("coordination:meeting", args=[meeting.pk])
+    page = in_english(client_for, kish_deputy).get(url).content.decode()
+    assert page.count("Your answer") == 1
+    assert 'role="radiogroup" aria-labelledby="answer"' in page
+    services.answer_invitation(kish_deputy, meeting.invitees.get(), answer="apologies")
+    page = in_english(client_for, kish_deputy).get(url).content.decode()
+    assert "Change your answer" in page
+    assert page.count("Your answer") == 0
+    # Sent wrong, the form comes back on a page of its own, where the field keeps its label.
+    wrong = in_english(client_for, kish_deputy).post(
+        reverse("coordination:invitation", args=[meeting.pk]), {}
+    )
+    assert wrong.status_code == 200
+    assert wrong.content.decode().count("Your answer") == 1
+
+
+def test_persian_text_on_an_english_page_reads_right_to_left(client_for, secretariat, kish, kish_deputy):
+    """Titles, notes, answers, minutes, decisions, comments and action items that people write are each
+    in an element with dir="auto", so a Persian sentence keeps its full stop at its end."""
+    import re
+
+    from coordination.models import Invitee, MinutesComment, Side
+    from tests.factories import make_action_item, make_decision
+
+    meeting = make_meeting(
+        zones=[kish],
+        title="نشست شورای معاونان.",
+        notes="حضور معاونان الزامی است.",
+        days_ahead=-3,
+        status="in_comment",
+        minutes_summary="نشست با تلاوت قرآن آغاز شد.",
+    )
+    Invitee.objects.filter(meeting=meeting).update(
+        answer="attending", attendees="علی کریمی.", attendance="present", attended_by="علی کریمی."
+    )
+    AgendaItem.objects.create(
+        meeting=meeting,
+        kind=Side.SECRETARIAT,
+        title="برنامه مشترک قرآنی.",
+        description="شرح پیشنهاد.",
+        status="accepted",
+        minutes="گفتگو شد.",
+        position=1,
+    )
+    decision = make_decision(meeting, text="برنامه برگزار شود.")
+    make_action_item(decision, zone=kish, description="ارسال فهرست قاریان.")
+    MinutesComment.objects.create(meeting=meeting, kind=Side.ZONE, zone=kish, text="بند دوم اصلاح شود.")
+    page = in_english(client_for, secretariat).get(reverse("coordination:meeting", args=[meeting.pk]))
+    html = page.content.decode()
+    for text in (
+        "نشست شورای معاونان.",
+        "حضور معاونان الزامی است.",
+        "علی کریمی.",
+        "برنامه مشترک قرآنی.",
+        "شرح پیشنهاد.",
+        "نشست با تلاوت قرآن آغاز شد.",
+        "گفتگو شد.",
+        "برنامه برگزار شود.",
+        "ارسال فهرست قاریان.",
+        "بند دوم اصلاح شود.",
+    ):
+        assert re.search(r'dir="auto"[^>]*>\s*(<p>)?' + re.escape(text), html), text
+    listing = in_english(client_for, secretariat).get(reverse("coordination:meetings")).content.decode()
+    assert re.search(r'dir="auto"[^>]*>' + re.escape("نشست شورای معاونان."), listing)
+    items = in_english(client_for, secretariat).get(reverse("coordination:action-items")).content.decode()
+    assert re.search(r'dir="auto"[^>]*>\s*' + re.escape("ارسال فهرست قاریان."), items)

@@ -365,3 +365,33 @@ def test_the_minutes_page_costs_the_same_with_more_decisions(
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(url)
     assert "چهار" in page.content.decode()
+
+
+def test_saving_attendance_unchanged_says_nothing_changed(client_for, secretariat, kish, art_bureau):
+    meeting = held_meeting(kish, institutions=[art_bureau])
+    secretariat.language = "en"  # the messages read in English
+    secretariat.save(update_fields=["language"])
+    client = client_for(secretariat)
+    url = reverse("coordination:minutes-edit", args=[meeting.pk])
+    kish_invitee, art_invitee = meeting.invitees.get(zone=kish), meeting.invitees.get(institution=art_bureau)
+    sent = {
+        "form": "attendance",
+        f"att-attendance-{kish_invitee.pk}": "present",
+        f"att-attended_by-{kish_invitee.pk}": " علی کریمی ",
+        f"att-attendance-{art_invitee.pk}": "excused",
+        f"att-attended_by-{art_invitee.pk}": "someone the record drops",
+    }
+
+    def said(data):
+        response = client.post(url, data, follow=True)  # the page shows the message, then it is gone
+        assert response.redirect_chain
+        assert response.status_code == 200
+        return [str(message) for message in response.context["messages"]]
+
+    assert said(sent) == ["Attendance is recorded."]
+    # The same again (the name as the page now shows it, the excused one's name dropped as before).
+    assert said({**sent, f"att-attended_by-{kish_invitee.pk}": "علی کریمی"}) == [
+        "Nothing in the attendance changed; it is as it was."
+    ]
+    assert said({**sent, f"att-attendance-{art_invitee.pk}": "absent"}) == ["Attendance is recorded."]
+    assert Invitee.objects.get(pk=art_invitee.pk).attendance == "absent"
