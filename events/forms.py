@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from events import services
 from events.models import Event, EventCategory, EventReport, Participation
-from events.plan import ordered_activities
+from events.plan import activity_label, jalali_quarter, ordered_activities
 from programmes.models import PlannedActivity, Programme
 from zones_portal import permissions
 from zones_portal.models import Institution, Zone
@@ -35,6 +36,20 @@ EVENT_FORM_FIELDS = (
     "agreement",
     "planned_activity",
 )
+
+
+class ActivitySelect(forms.Select):
+    """The planned activities' list, each option carrying what the page's script needs to suggest it
+    (category, year, quarter, the programme's order)."""
+
+    def __init__(self, attrs: dict | None = None, option_data: dict[str, dict[str, str]] | None = None):
+        super().__init__(attrs)
+        self.option_data = option_data or {}
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
 
 
 class EventForm(forms.Form):
@@ -114,7 +129,9 @@ class EventForm(forms.Form):
 
     def _offer_activities(self, scope: Any) -> None:
         """The approved programme's activities the event may deliver: the zone's own (every zone's for
-        the secretariat), those matching the event's category and quarter first, as a suggestion."""
+        the secretariat), those matching the event's category and quarter first, as a suggestion. Each
+        option carries its category, year and quarter, so the page's script moves the suggestion while
+        the form is filled; without scripts the server orders them again each time the form comes back."""
         field = self.fields["planned_activity"]
         if scope.zone_id is None and not scope.secretariat:
             del self.fields["planned_activity"]
@@ -126,17 +143,46 @@ class EventForm(forms.Form):
         if current:  # a link made before the programme was reopened stays offered
             activities = PlannedActivity.objects.filter(Q(pk__in=activities.values("pk")) | Q(pk=current))
         field.queryset = activities.select_related("programme__zone", "programme__year", "category")
-        suggested, others = ordered_activities(
-            list(field.queryset), self._chosen("category"), self._chosen("starts_at"), scope.secretariat
+        this_year = jalali_quarter(timezone.now())[0]
+        # This year's first, then the coming years', then the past ones' (each in the programme's order).
+        offered = sorted(
+            field.queryset,
+            key=lambda activity: (
+                activity.programme.year.year < this_year,
+                abs(activity.programme.year.year - this_year),
+            ),
         )
+        by_pk = {activity.pk: activity for activity in offered}
+        suggested, others = ordered_activities(
+            offered, self._chosen("category"), self._chosen("starts_at"), scope.secretariat
+        )
+
+        def named(choices: list[tuple[int, str]]) -> list[tuple[int, str]]:
+            return [(pk, activity_label(by_pk[pk], scope.secretariat)) for pk, _label in choices]
+
+        suggested_label = _("Suggested: same category and quarter")
+        others_label = _("Other activities of the programme")
         if suggested:
             field.choices = [
                 ("", field.empty_label),
-                (_("Suggested: same category and quarter"), suggested),
-                *([(_("Other activities of the programme"), others)] if others else []),
+                (suggested_label, named(suggested)),
+                *([(others_label, named(others))] if others else []),
             ]
         else:
-            field.choices = [("", field.empty_label), *others]
+            field.choices = [("", field.empty_label), *named(others)]
+        field.widget = ActivitySelect(
+            attrs={"data-suggested-label": suggested_label, "data-others-label": others_label},
+            option_data={
+                str(activity.pk): {
+                    "data-category": str(activity.category_id),
+                    "data-year": str(activity.programme.year.year),
+                    "data-quarter": str(activity.quarter),
+                    "data-order": str(order),
+                }
+                for order, activity in enumerate(offered)
+            },
+        )
+        field.widget.choices = field.choices
 
     @classmethod
     def initial_from(cls, event: Event) -> dict[str, Any]:

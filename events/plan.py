@@ -10,7 +10,9 @@ import jdatetime
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from programmes.calendar import quarter_name
 from programmes.models import PlannedActivity
+from zones_portal.widgets import readers_number
 
 
 def jalali_quarter(moment: dt.date | dt.datetime) -> tuple[int, int]:
@@ -31,11 +33,12 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
 
 
 def activity_label(activity: PlannedActivity, with_zone: bool = False) -> str:
-    """How the form names an activity: its title, year and quarter (and zone, for the secretariat)."""
-    label = gettext("%(title)s · %(year)s, quarter %(quarter)s") % {
+    """How the form and the admin name an activity as people say it: its title, season and year in the
+    reader's digits ("… · بهار ۱۴۰۶"), and its zone for the secretariat."""
+    label = gettext("%(title)s · %(season)s %(year)s") % {
         "title": activity.title,
-        "year": activity.programme.year.year,
-        "quarter": activity.quarter,
+        "season": quarter_name(activity.quarter),
+        "year": readers_number(str(activity.programme.year.year)),
     }
     return f"{activity.programme.zone.name} · {label}" if with_zone else label
 

@@ -275,7 +275,7 @@ def build(user: AnyUser | None, year: int | None = None, zone_id: int | None = N
     board.by_country = _rows(
         list(in_year.values("buyer_country").annotate(**_sums())),
         "buyer_country",
-        lambda item: str(countries.name(item["buyer_country"]) or item["buyer_country"]),
+        _country_label,
         total,
     )
     board.by_year = _years(deals, year, jalali)
@@ -284,6 +284,14 @@ def build(user: AnyUser | None, year: int | None = None, zone_id: int | None = N
             value=Coalesce(Sum("value_rial"), Value(ZERO))
         )["value"]
     return board
+
+
+def _country_label(item: dict) -> str:
+    """A country's name; deals moved from old event reports that named no country have none."""
+    code = item["buyer_country"]
+    if not code:
+        return str(_("Country not given"))
+    return str(countries.name(code) or code)
 
 
 def _years(deals: QuerySet[ExportDeal], year: int, jalali: bool) -> list[Row]:

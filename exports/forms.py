@@ -3,10 +3,12 @@ service's (exports/services.py); its errors land on these forms."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from agreements.models import Agreement, Party
 from events.models import Event, Participation
@@ -71,6 +73,38 @@ def keepers_agreements(user: AnyUser) -> Any:
     )
 
 
+# Where the zones' creative businesses usually sell (the demo's and the secretariat's reports' list).
+USUAL_DESTINATIONS = ("IQ", "AE", "OM", "TR", "AM", "AZ", "RU", "CN", "IN", "AF", "QA", "KW")
+
+
+# The Persian alphabet's order (آ with ا, as dictionaries file it); Unicode's order puts پ چ ژ گ last.
+PERSIAN_ORDER = {letter: index for index, letter in enumerate("اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")}
+PERSIAN_ORDER.update({"آ": PERSIAN_ORDER["ا"], "ك": PERSIAN_ORDER["ک"], "ي": PERSIAN_ORDER["ی"]})
+
+
+def name_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """A name's place in a list sorted as its reader expects: Persian letters in the alphabet's order,
+    Latin ones without accents or case."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    return tuple(
+        (0, PERSIAN_ORDER[char]) if char in PERSIAN_ORDER else (1, char)
+        for char in plain
+        if not unicodedata.combining(char) and char not in " -'()\u200c"
+    )
+
+
+def country_choices() -> list[tuple[Any, Any]]:
+    """The buyer's country: the usual destinations first, then every country, each group sorted by
+    its name in the reader's language (django-countries sorts by the English names), built per form in
+    the language active now."""
+    named = sorted(((country.code, str(country.name)) for country in countries), key=lambda c: name_key(c[1]))
+    return [
+        ("", "---------"),
+        (_("Usual destinations"), [choice for choice in named if choice[0] in USUAL_DESTINATIONS]),
+        (_("All countries"), [choice for choice in named if choice[0] not in USUAL_DESTINATIONS]),
+    ]
+
+
 class EventChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, event: Event) -> str:
         return f"{event.title} ({event.host_zone})"
@@ -129,6 +163,7 @@ class DealForm(forms.Form):
         self.fields["event"].queryset = events
         self.fields["agreement"].queryset = agreements
         self.fields["currency"].initial = ExportDeal.Currency.USD
+        self.fields["buyer_country"].choices = country_choices()
 
     def service_arguments(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in DEAL_FIELDS}

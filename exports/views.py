@@ -4,6 +4,7 @@ render. Partner institutions read the deals of their agreements and fairs throug
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from zones_portal.models import Zone
 from zones_portal.permissions import scope_of
 from zones_portal.twofactor.views import admin_gate
 from zones_portal.views import paginate
+from zones_portal.widgets import grouped_number, readers_number
 
 PAGE_SIZE = 25
 REGISTER_ONLY = gettext_lazy(
@@ -154,16 +156,30 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     filters = ExportDealFilter(request.GET or None, queryset=rows, request=request)
     if not scope.secretariat:
         del filters.form.fields["zone"]
+    # Its label is hidden like the selects' (whose first option names them): the box says what it takes.
+    year = filters.form.fields["year"]
+    year.widget.attrs.update({"placeholder": year.label, "inputmode": "numeric"})
     rows = (
         filters.qs.order_by("-signed_on", "-pk") if filters.is_bound else rows.order_by("-signed_on", "-pk")
     )
     total = rows.aggregate(value=Sum("value_rial"), count=Count("pk"))
     page = paginate(request, rows, PAGE_SIZE, count=total["count"])
+    for deal in page.rows:
+        deal.shown_value = amount(deal.value)
     return render(
         request,
         "exports/deal_list.html",
         {"page": page, "filters": filters, "scope": scope, "total_rial": total["value"] or 0},
     )
+
+
+def amount(value: Decimal) -> str:
+    """A deal's value as people write money: its thousands grouped, in the reader's digits, and its
+    cents only when it has any (a deal in rials or a round sum in dollars needs no ".00")."""
+    shown = grouped_number(int(value))
+    if value != int(value):
+        shown += readers_number(f"{value:.2f}"[-3:])
+    return shown
 
 
 def _deal_or_404(request: HttpRequest, pk: int) -> ExportDeal:

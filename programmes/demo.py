@@ -180,7 +180,7 @@ def seed(say: Callable[[str], None]) -> None:
         year=YEAR + 1,
         defaults={
             "due_on": jdatetime.date(YEAR, 11, 30).togregorian(),
-            "notes": "برنامه سال ۱۴۰۶ تا پایان بهمن ۱۴۰۵ ارسال شود.",
+            "notes": "برنامه‌ها با محوریت فعالیت‌های مشترک میان مناطق و صادرات صنایع خلاق تدوین شود.",
         },
     )
     made = 0

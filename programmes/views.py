@@ -187,7 +187,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activities_count": len(activities),
         "totals": totals,
         "editable": editable,
-        "can_submit": PROGRAMME_LIFECYCLE.allows("submit", request.user, programme),
+        # An empty programme cannot be submitted (the service refuses it): the page says why instead.
+        "can_submit": bool(activities) and PROGRAMME_LIFECYCLE.allows("submit", request.user, programme),
+        "submit_waits_for_activities": not activities
+        and PROGRAMME_LIFECYCLE.allows("submit", request.user, programme),
         "can_return": PROGRAMME_LIFECYCLE.allows("return", request.user, programme),
         "can_approve": PROGRAMME_LIFECYCLE.allows("approve", request.user, programme),
         "can_reopen": PROGRAMME_LIFECYCLE.allows("reopen", request.user, programme),
@@ -381,10 +384,19 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
+def default_pair(versions: list[ProgrammeVersion]) -> tuple[ProgrammeVersion, ProgrammeVersion]:
+    """The latest version and the last one before it that says something else. An approval freezes the
+    revision it approves, so the last two are the same after a return; what the review changed lies
+    between the first submission and the approved one. When every version is the same, the first."""
+    newer = versions[-1]
+    older = next((v for v in reversed(versions[:-1]) if v.content != newer.content), versions[0])
+    return older, newer
+
+
 @login_required
 def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    """What changed between two versions (by default the last submitted and the approved one after it,
-    else the last two)."""
+    """What changed between two versions (by default the latest against the last one that differs from
+    it: after a return, the first submission against the approved revision)."""
     programme = _programme_or_404(request, pk)
     versions = list(programme.versions.select_related("made_by").order_by("number"))
     if len(versions) < 2:
@@ -392,7 +404,7 @@ def version_compare(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programmes:detail", pk=programme.pk)
     older_number, newer_number = request.GET.get("a"), request.GET.get("b")
     if older_number is None or newer_number is None:
-        older, newer = versions[-2], versions[-1]
+        older, newer = default_pair(versions)
     else:
         older, newer = _version_or_404(programme, older_number), _version_or_404(programme, newer_number)
         if older.number > newer.number:

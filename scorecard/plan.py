@@ -52,6 +52,9 @@ class Activity:
     reported: bool
     spent: Decimal
     slipped: bool
+    programme_id: int | None = None
+    event_id: int | None = None  # the approved or later event delivering it (the latest), if any
+    event_title: str = ""
 
 
 @dataclass
@@ -114,6 +117,7 @@ def plan_against_delivery(
     zones = list(zones) if zones is not None else list(Zone.objects.filter(is_active=True))
     zone_ids = [zone.pk for zone in zones]
     delivering = Event.objects.filter(planned_activity=OuterRef("pk"))
+    shown_event = delivering.filter(status__in=Event.PUBLISHED).order_by("-starts_at", "-pk")
     spent = (
         EventReport.objects.filter(event__planned_activity=OuterRef("pk"))
         .order_by()
@@ -131,6 +135,8 @@ def plan_against_delivery(
             zone_id=F("programme__zone_id"),
             is_held=Exists(delivering.filter(status__in=HELD)),
             is_reported=Exists(delivering.filter(status=Event.Status.REPORTED)),
+            event_pk=Subquery(shown_event.values("pk")[:1]),
+            event_title=Subquery(shown_event.values("title")[:1]),
             spent_total=Coalesce(
                 Subquery(spent, output_field=DecimalField(max_digits=20, decimal_places=0)),
                 Value(Decimal(0)),
@@ -148,12 +154,29 @@ def plan_against_delivery(
             "is_held",
             "is_reported",
             "spent_total",
+            "programme_id",
+            "event_pk",
+            "event_title",
         )
         .order_by("programme__zone__sort_order", "quarter", "month", "sort_order", "pk")
     )
     ended = {quarter: quarter_bounds(year, quarter)[1] <= today for quarter in QUARTERS}
     plans = {zone.pk: ZonePlan(zone, approved=False) for zone in zones}
-    for pk, zone_id, title, quarter, b_zone, b_secretariat, b_partner, held, reported, spent_total in rows:
+    for (
+        pk,
+        zone_id,
+        title,
+        quarter,
+        b_zone,
+        b_secretariat,
+        b_partner,
+        held,
+        reported,
+        spent_total,
+        programme_id,
+        event_pk,
+        event_title,
+    ) in rows:
         activity = Activity(
             pk=pk,
             zone_id=zone_id,
@@ -164,6 +187,9 @@ def plan_against_delivery(
             reported=reported,
             spent=Decimal(spent_total or 0),
             slipped=ended[quarter] and not held,
+            programme_id=programme_id,
+            event_id=event_pk,
+            event_title=event_title or "",
         )
         plan = plans[zone_id]
         plan.approved = True

@@ -46,15 +46,17 @@ def _quarter_name(line: Line) -> str:
     return str(QUARTER_NAMES[line.quarter]) if line.quarter else _("Whole year")
 
 
-def _numbers(line: Line) -> list[object]:
+def _numbers(line: Line, money: bool = True) -> list[object]:
+    """A line's counts, and its budget planned and spent unless the reader may not see that zone's money
+    (then empty)."""
     return [
         line.planned,
         line.held,
         line.reported,
         line.slipped,
         line.unplanned,
-        int(line.budget_planned),
-        int(line.spent),
+        int(line.budget_planned) if money else "",
+        int(line.spent) if money else "",
     ]
 
 
@@ -78,8 +80,9 @@ def _download(request: HttpRequest, name: str, header: list[str], rows: list[lis
 
 
 def _may_read_activities(request: HttpRequest, zone: Zone) -> bool:
-    """The activities' titles are the zone's programme: its own people and the secretariat read them; the
-    other zones see the numbers, as they do on the scorecard."""
+    """The activities' titles and the budget are the zone's programme (between the zone and the
+    secretariat, as on the programme's own pages): its own people and the secretariat read them; the
+    other zones see how many activities were planned and held, as they do on the scorecard."""
     scope = scope_of(request.user)
     return scope.secretariat or scope.zone_id == zone.pk
 
@@ -92,7 +95,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     result: Plan = plan_against_delivery(year)
     if request.GET.get("format") in EXPORTS:
         rows = [
-            [zone_plan.zone.name, _quarter_name(line), *_numbers(line)]
+            [
+                zone_plan.zone.name,
+                _quarter_name(line),
+                *_numbers(line, _may_read_activities(request, zone_plan.zone)),
+            ]
             for zone_plan in result.zones
             for line in [*zone_plan.quarters, zone_plan.year_total]
         ]
@@ -109,6 +116,9 @@ def plan(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": _years(year),
             "plan": result,
+            "zone_rows": [
+                (zone_plan, not _may_read_activities(request, zone_plan.zone)) for zone_plan in result.zones
+            ],
             "quarter_lines": [(_quarter_name(line), line) for line in result.quarters],
             "slipped": [
                 (zone_plan.zone, activity)
@@ -132,12 +142,13 @@ def plan_zone(request: HttpRequest, slug: str) -> HttpResponse:
     year = _year(request)
     result: ZonePlan = plan_against_delivery(year, [zone]).zones[0]
     lines = [*result.quarters, result.year_total]
+    own = _may_read_activities(request, zone)
     if request.GET.get("format") in EXPORTS:
         return _download(
             request,
             f"plan-{zone.slug}-{year}",
             _header(_("Quarter")),
-            [[_quarter_name(line), *_numbers(line)] for line in lines],
+            [[_quarter_name(line), *_numbers(line, own)] for line in lines],
         )
     return render(
         request,
@@ -148,7 +159,8 @@ def plan_zone(request: HttpRequest, slug: str) -> HttpResponse:
             "years": _years(year),
             "plan": result,
             "lines": [(_quarter_name(line), line) for line in lines],
-            "activities": result.activities if _may_read_activities(request, zone) else None,
+            "activities": result.activities if own else None,
+            "hide_money": not own,
             "chart": charts.bar_chart(
                 [(_quarter_name(line), line.held_rate or 0) for line in result.quarters],
                 rtl=get_language_bidi(),

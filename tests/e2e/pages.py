@@ -15,6 +15,8 @@ from django.test import Client
 from agreements.models import Agreement, Obligation
 from coordination.models import ActionItem, Circular, Meeting
 from events.models import Event
+from exports.models import ExportDeal
+from programmes.models import Programme
 from talent.models import Application, TalentCall
 from tests.conftest import confirm_with_code
 from tests.factories import zone_user
@@ -60,6 +62,9 @@ class Demo:
     action_item: int  # an open one Kish owes
     partner_action_item: int  # one the Art Bureau owes
     circular: int  # the recent one, sent to every zone
+    programme: int  # Kish's approved annual programme for 1405
+    chabahar_programme: int  # returned, revised and approved: versions to compare
+    deal: int  # an export deal of a Kish business
 
 
 def seed() -> Demo:
@@ -91,6 +96,9 @@ def seed() -> Demo:
         .first()
         .pk,
         circular=Circular.objects.filter(status=Circular.Status.SENT).order_by("-sent_at").first().pk,
+        programme=Programme.objects.get(zone=kish, year__year=1405).pk,
+        chabahar_programme=Programme.objects.get(zone__slug="chabahar", year__year=1405).pk,
+        deal=ExportDeal.objects.filter(zone=kish).order_by("pk").first().pk,
     )
 
 
@@ -126,7 +134,16 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         f"/agreements/obligations/{demo.obligation}/report/",
         "/scorecard/",
         "/scorecard/kish/",
+        "/scorecard/plan/",
+        "/scorecard/plan/kish/",
         "/talent/network/",
+        # Annual programmes and the export register: on the menu of the secretariat and the zones.
+        "/programmes/",
+        f"/programmes/{demo.programme}/",
+        "/exports/dashboard/",
+        "/exports/deals/",
+        "/exports/businesses/",
+        f"/exports/deals/{demo.deal}/",
     ]
     public = [
         "/accounts/login/",
@@ -139,6 +156,7 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "secretariat": [
             *zone,
             f"/coordination/meetings/{demo.meeting}/minutes/",
+            f"/programmes/{demo.chabahar_programme}/compare/",
             "/zones/kish/edit/",
             "/admin/",
         ],

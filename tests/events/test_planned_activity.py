@@ -160,6 +160,8 @@ def test_the_report_form_takes_the_amount_spent_and_no_export_figures(client_for
     fair.report.refresh_from_db()
     assert fair.report.spent == 250_000_000
     page = client_for(kish_deputy).get(reverse("events:detail", args=[fair.pk])).content.decode()
+    assert "۲۵۰٬۰۰۰٬۰۰۰ ریال" in page  # grouped, as money is read
+    assert "<dd>۱۲۰</dd>" in page
     try:
         deal_url = reverse("exports:deal-create")
     except NoReverseMatch:  # the export register is built beside this; the link waits for its address
@@ -205,3 +207,39 @@ def test_quarters_follow_the_solar_hijri_year():
     assert quarter_bounds(1405, 4)[1] == dt.date(2027, 3, 21)
     assert jalali_quarter(dt.date(2026, 6, 21)) == (1405, 1)
     assert jalali_quarter(dt.date(2026, 6, 22)) == (1405, 2)
+
+
+def persian(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def test_the_new_event_form_names_activities_by_season_and_gives_the_script_what_it_suggests_by(
+    client_for, kish_deputy, kish
+):
+    """A new event has no category or date yet: the options carry theirs, so the page's script moves the
+    suggestion as the person fills the form; the labels read as people say them, this year's first."""
+    year, quarter = this_quarter()
+    later = make_activity(make_programme(kish, year + 1), "جشنواره سال بعد", 1, "festival")
+    now = make_activity(make_programme(kish, year), "جشنواره امسال", quarter, "exhibition")
+    page = client_for(kish_deputy).get(reverse("events:create")).content.decode()
+    select = page[
+        page.index('name="planned_activity"') : page.index("</select>", page.index('name="planned_activity"'))
+    ]
+    assert 'data-suggested-label="پیشنهادی: هم‌دسته و هم‌فصل"' in select
+    category = EventCategory.objects.get(slug="exhibition").pk
+    assert (
+        f'value="{now.pk}" data-category="{category}" data-year="{year}" data-quarter="{quarter}"' in select
+    )
+    assert select.index("جشنواره امسال") < select.index("جشنواره سال بعد")  # this year's first
+    assert f"{later.title} · بهار {persian(year + 1)}</option>" in select
+    assert "، فصل" not in select  # not "1406، فصل 1"
+    assert "js/event-form.js" in page
+
+
+def test_the_event_page_names_the_season_the_activity_was_planned_for(client_for, kish_deputy, kish):
+    year, _quarter = this_quarter()
+    activity = make_activity(make_programme(kish, year), "جشنواره موسیقی", 3)
+    event = make_event(kish, status="approved", planned_activity=activity)
+    page = client_for(kish_deputy).get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert f"پاییز {persian(year)}" in page
+    assert "فصل ۳" not in page

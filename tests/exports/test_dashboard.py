@@ -255,3 +255,17 @@ def test_the_page_costs_the_same_queries_at_two_sizes(
         page = client.get(URL)
     assert page.status_code == 200
     assert "رشته b 2" in page.content.decode()
+
+
+def test_deals_with_no_country_are_shown_as_such(kish, secretariat):
+    """Deals moved from old event reports that named no buyer country (exports 0002) have an empty
+    country; the breakdown names them rather than showing an empty line."""
+    owner = business(kish, "غرفه‌داران", field("other", "سایر"))
+    deal(owner, "", 3_000_000, timezone.localdate())
+    deal(owner, "IQ", 1_000_000, timezone.localdate())
+    with translation.override("en"):
+        board = dashboard.build(secretariat)
+    assert [(row.key, row.label, row.value) for row in board.by_country] == [
+        ("", "Country not given", Decimal(3_000_000)),
+        ("IQ", "Iraq", Decimal(1_000_000)),
+    ]

@@ -183,3 +183,36 @@ def test_the_lists_cost_the_same_at_two_sizes(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert "بنگاه kish j" in response.content.decode()
+
+
+def test_the_deal_list_groups_its_sums_and_names_its_year_box(client_for, kish_deputy, kish):
+    """At 390 px the filter row fits (its stylesheet is linked) and its one text box says what it takes;
+    money reads grouped in Persian digits, with no ".00" on a whole sum."""
+    business = make_business(kish)
+    make_deal(business, value="2500", product="قالیچه")  # 1,500,000,000 rials
+    make_deal(business, value="12.5", product="کارت‌پستال")
+    page = client_for(kish_deputy).get(reverse("exports:deals")).content.decode()
+    assert "css/programmes-exports.css" in page
+    assert 'placeholder="سال"' in page
+    assert "۲٬۵۰۰ " in page
+    assert "۲۵۰۰٫۰۰" not in page
+    assert "۱۲٫۵۰" in page
+    assert "۱٬۵۰۰٬۰۰۰٬۰۰۰" in page  # the deal's rials
+    assert "۱٬۵۰۷٬۵۰۰٬۰۰۰" in page  # the total
+
+
+def test_the_deal_form_offers_the_usual_destinations_first_and_the_rest_in_the_readers_order(
+    client_for, kish_deputy, kish
+):
+    make_business(kish)
+    form = client_for(kish_deputy).get(reverse("exports:deal-create")).content.decode()
+    select = form[
+        form.index('name="buyer_country"') : form.index("</select>", form.index('name="buyer_country"'))
+    ]
+    usual, rest = select.split("</optgroup>", 1)
+    assert "<optgroup label=" in usual
+    for code in ("IQ", "AE", "OM", "TR", "AM", "AZ", "RU", "CN", "IN", "AF", "QA", "KW"):
+        assert f'value="{code}"' in usual
+    assert 'value="DE"' not in usual
+    # Germany (آلمان) before Belgium (بلژیک) in Persian, though not in English.
+    assert rest.index('value="DE"') < rest.index('value="BE"')

@@ -165,3 +165,53 @@ def test_the_comparison_page_shows_what_changed_between_submitted_and_approved(
     assert (
         client_for(kish_deputy).get(reverse("programmes:version", args=[programme.pk, 9])).status_code == 404
     )
+
+
+def test_the_comparison_shows_by_default_what_the_review_changed(client_for, kish, kish_deputy, secretariat):
+    """After a return the resubmitted revision and its approval are the same (v2, v3): the default
+    compares the first submission with the approved one."""
+    programme = make_programme(kish)
+    dropped = make_activity(programme, title="شب شعر")
+    make_activity(programme, title="کارگاه عکاسی")
+    services.submit_programme(kish_deputy, programme)
+    services.return_programme(secretariat, programme, "شب شعر حذف شود")
+    services.delete_activity(kish_deputy, dropped)
+    services.submit_programme(kish_deputy, programme)
+    services.approve_programme(secretariat, programme)
+    page = client_for(kish_deputy).get(reverse("programmes:compare", args=[programme.pk]))
+    assert (page.context["comparison"].older.number, page.context["comparison"].newer.number) == (1, 3)
+    body = page.content.decode()
+    assert "<del>شب شعر</del>" in body
+    with translation.override("fa"):
+        assert translation.gettext("Nothing changed between these versions.") not in body
+
+
+def test_an_empty_programme_offers_no_submit_and_says_why(client_for, kish, kish_deputy):
+    programme = make_programme(kish)
+    client = client_for(kish_deputy)
+    page = client.get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    submit = reverse("programmes:submit", args=[programme.pk])
+    assert submit not in page
+    assert 'id="submit-waits"' in page
+    make_activity(programme)
+    page = client.get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    assert submit in page
+    assert 'id="submit-waits"' not in page
+
+
+def test_the_year_switcher_and_activity_tables_are_built_for_a_phone(
+    client_for, kish, kish_deputy, secretariat
+):
+    make_year(1406, due_on=None)
+    programme = make_programme(kish, make_year())
+    make_activity(programme, title="کارگاه عکاسی")
+    listing = client_for(secretariat).get(reverse("programmes:list"), {"year": 1405}).content.decode()
+    switcher = listing[
+        listing.index('<nav class="filters"') : listing.index("</nav>", listing.index('<nav class="filters"'))
+    ]
+    assert 'class="button primary" href="?year=1405" aria-current="page">۱۴۰۵</a>' in switcher
+    assert 'class="button" href="?year=1406">۱۴۰۶</a>' in switcher
+    assert "css/programmes-exports.css" in listing
+    page = client_for(kish_deputy).get(reverse("programmes:detail", args=[programme.pk])).content.decode()
+    assert '<table class="table stacked activity-rows">' in page
+    assert "css/programmes-exports.css" in page

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from events.models import EventReport
+from events.models import Event, EventReport
+from programmes.models import PlannedActivity, Programme
 from scorecard import measures
 from scorecard.periods import Period
 from tests.events.test_planned_activity import make_activity, make_programme
@@ -142,3 +143,72 @@ def test_plan_delivered_counts_quarters_ended_in_the_period_and_enters_the_index
     assert (autumn_score.plan_due, autumn_score.plan_held) == (1, 0)
     [qeshm_score] = measures.compute([year_1405], [qeshm])
     assert "plan_delivered_rate" not in qeshm_score.components  # nothing approved: nothing to measure
+
+
+@time_machine.travel(timezone.make_aware(NOW), tick=False)
+def test_another_zone_reads_the_counts_but_not_the_budget_or_spending_of_a_zones_plan(
+    client_for, kish_deputy, qeshm_deputy, kish, qeshm
+):
+    """The budget is the zone's programme, between it and the secretariat (programmes/permissions.py)."""
+    build(kish, qeshm)
+    kish_url = reverse("scorecard:plan-zone", args=["kish"])
+    own = client_for(kish_deputy).get(kish_url, {"year": "1405"}).content.decode()
+    assert "<td>۱۵۰</td>" in own
+    assert "<td>۱۴۰</td>" in own
+    other = client_for(qeshm_deputy).get(kish_url, {"year": "1405"}).content.decode()
+    assert "<td>۱۵۰</td>" not in other
+    assert "<td>۱۴۰</td>" not in other
+    csv_text = client_for(qeshm_deputy).get(kish_url, {"year": "1405", "format": "csv"})
+    assert csv_text.content.decode("utf-8-sig").splitlines()[1].split(",")[1:] == [
+        "1",
+        "1",
+        "1",
+        "0",
+        "0",
+        "",
+        "",
+    ]
+    # On every zone's page Qeshm's own row keeps its money, Kish's row shows the counts only.
+    Programme.objects.filter(zone=qeshm).update(status="approved")
+    PlannedActivity.objects.filter(programme__zone=qeshm).update(budget_zone=7)
+    overview = client_for(qeshm_deputy).get(reverse("scorecard:plan"), {"year": "1405", "format": "csv"})
+    by_zone = {
+        (cells[0], cells[1]): cells[2:]
+        for cells in (line.split(",") for line in overview.content.decode("utf-8-sig").splitlines()[1:])
+    }
+    assert by_zone[(kish.name_fa, "کل سال")][-2:] == ["", ""]
+    assert by_zone[(qeshm.name_fa, "کل سال")][-2:] == ["7", "0"]
+    assert by_zone[("همه مناطق", "کل سال")][-2:] == ["217", "140"]  # the sum of all zones stays
+    page = client_for(qeshm_deputy).get(reverse("scorecard:plan"), {"year": "1405"}).content.decode()
+    by_zone_table = page.split('aria-label="' + "به تفکیک منطقه", 1)[1]
+    assert (
+        "<td>۲۱۰</td>" not in by_zone_table.split(kish.name_fa, 1)[1].split("</tr>", 1)[0]
+    )  # Kish's 210 rials
+    assert (
+        "<td>۲۱۰</td>"
+        in client_for(kish_deputy).get(reverse("scorecard:plan"), {"year": "1405"}).content.decode()
+    )
+
+
+@time_machine.travel(timezone.make_aware(NOW), tick=False)
+def test_the_zones_plan_names_seasons_says_each_activitys_state_and_links_programme_and_event(
+    client_for, kish_deputy, kish, qeshm
+):
+    build(kish, qeshm)
+    programme = Programme.objects.get(zone=kish)
+    spring = PlannedActivity.objects.get(title="جشنواره بهاره")
+    PlannedActivity.objects.filter(pk=spring.pk).update(budget_zone=2_900_000_000)
+    event = Event.objects.get(planned_activity=spring)
+    page = client_for(kish_deputy).get(reverse("scorecard:plan-zone", args=["kish"]), {"year": "1405"})
+    page = page.content.decode()
+    table = page.split('aria-label="فعالیت‌های برنامه‌ریزی‌شده"', 1)[1]
+    row = table[table.index("جشنواره بهاره") - 200 : table.index("</tr>", table.index("جشنواره بهاره"))]
+    assert f'href="{reverse("programmes:detail", args=[programme.pk])}"' in row
+    assert "بهار</td>" in row  # the season, not "۱"
+    assert '<span class="badge">گزارش‌شده</span>' in row  # an activity's state, not the column's plural
+    assert "گزارش‌شده‌ها" not in row
+    assert "۲٬۹۰۰٬۰۰۰٬۰۵۰" in row  # the budget grouped (zone's share and the secretariat's 50)
+    assert f'<a href="{reverse("events:detail", args=[event.pk])}">{event.title}</a>' in row
+    assert "۲٬۹۰۰٬۰۰۰٬۱۱۰" in page  # the year's budget in the quarter table, grouped
+    assert 'class="plan-chart"' in page  # the chart scrolls in its own box on a phone
+    assert "css/programmes-exports.css" in page
