@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from coordination.models import ActionItem, Meeting, Side
-from zones_portal.filters import DateOrDateTimeFilter
+from zones_portal.filters import DateOrDateTimeFilter, VisibleIdFilter
 from zones_portal.models import Zone
 
 Status = ActionItem.Status
@@ -22,11 +22,6 @@ Status = ActionItem.Status
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its slug (documented as a string in the API)."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class MeetingFilter(django_filters.ModelChoiceFilter):
-    """A meeting chosen by its id, among those the person sees (any other reads as not a choice)."""
 
 
 def _meetings(request: Any) -> QuerySet[Meeting]:
@@ -57,7 +52,7 @@ class ActionItemFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, method="filter_status", empty_label=_("Any status")
     )
-    meeting = MeetingFilter(
+    meeting = VisibleIdFilter(
         label=_("Meeting"),
         queryset=_meetings,
         field_name="decision__meeting",

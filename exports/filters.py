@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from agreements.models import Agreement
 from events.models import Event
 from exports.models import CreativeBusiness, CreativeField, ExportDeal
+from zones_portal.filters import VisibleIdFilter
 from zones_portal.models import Zone
 
 # Below this a year is Solar Hijri (the portal's calendar: 1404, 1405), from it Gregorian (2026).
@@ -32,11 +33,6 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its slug (documented as a string in the API)."""
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.ModelChoiceFilter):
-    """A related record chosen by its id, among those the person sees (any other reads as not a choice)."""
 
 
 def _user(request: Any) -> Any:
@@ -77,9 +73,9 @@ class ExportDealFilter(django_filters.FilterSet):
         method="filter_year",
         help_text=_("A Solar Hijri year (1405) or a Gregorian one (2026)."),
     )
-    business = IdFilter(label=_("Business"), queryset=_businesses, empty_label=_("All businesses"))
-    event = IdFilter(label=_("Event"), queryset=_events, empty_label=_("Any event"))
-    agreement = IdFilter(label=_("Agreement"), queryset=_agreements, empty_label=_("Any agreement"))
+    business = VisibleIdFilter(label=_("Business"), queryset=_businesses, empty_label=_("All businesses"))
+    event = VisibleIdFilter(label=_("Event"), queryset=_events, empty_label=_("Any event"))
+    agreement = VisibleIdFilter(label=_("Agreement"), queryset=_agreements, empty_label=_("Any agreement"))
 
     class Meta:
         model = ExportDeal

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from zones_portal.dates import latin_digits, within_sane_years
@@ -57,3 +58,34 @@ class DateOrDateTimeField(forms.Field):
 )
 class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
+
+
+class _NoneVisible:
+    """What a well-formed id of a record the person does not see (or that does not exist) filters by."""
+
+
+NONE_VISIBLE = _NoneVisible()
+
+
+class VisibleChoiceField(django_filters.fields.ModelChoiceField):
+    def to_python(self, value: object) -> object:
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if str(value).strip().isdecimal():
+                return NONE_VISIBLE
+            raise
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleIdFilter(django_filters.ModelChoiceFilter):
+    """A related record chosen by its id among those the person sees. Another id, well formed, matches
+    nothing, as it would for a record that exists but is not theirs: the list is empty, not a 400 (the
+    schema promises an integer and a 400 would also tell an id from an unseen one)."""
+
+    field_class = VisibleChoiceField
+
+    def filter(self, qs, value):
+        if value is NONE_VISIBLE:
+            return qs.none()
+        return super().filter(qs, value)

@@ -145,3 +145,14 @@ def test_a_read_only_key_cannot_report(api_for, kish_deputy, world):
 def test_an_empty_report_is_refused(api_for, kish_deputy, world):
     response = api_for(kish_deputy).patch(f"{URL}{world['kish_owes'].pk}/", {}, format="json")
     assert response.status_code == 400
+
+
+def test_a_meeting_one_does_not_see_filters_to_nothing_not_a_400(api_for, kish_deputy, world):
+    """The schema promises an integer: an id that names no meeting of theirs gives an empty list, and the
+    same as a meeting that exists but is not theirs (Kanoon's), so an id tells nothing."""
+    hidden = world["kanoon_draft"].decision.meeting_id
+    for meeting in (0, hidden):
+        response = api_for(kish_deputy).get("/api/v1/action-items/", {"meeting": meeting})
+        assert response.status_code == 200
+        assert response.json()["results"] == []
+    assert api_for(kish_deputy).get("/api/v1/action-items/", {"meeting": "x"}).status_code == 400

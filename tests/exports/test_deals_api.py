@@ -94,3 +94,12 @@ def test_the_list_costs_the_same_at_two_sizes(api_for, kish_deputy, kish, world,
     with django_assert_num_queries(4):
         response = client.get(URL)
     assert response.json()["count"] == 18
+
+
+def test_an_id_one_does_not_see_filters_to_nothing_not_a_400(api_for, kish_deputy, world):  # noqa: F811
+    """Ids of businesses, events and agreements outside the person's view give an empty list, as an id
+    that exists nowhere does: the schema promises an integer, and the answer tells no id from another."""
+    for name in ("business", "event", "agreement"):
+        for value in (0, world["art_fair"].pk if name == "event" else 999_999):
+            response = api_for(kish_deputy).get("/api/v1/export-deals/", {name: value})
+            assert _ids(response) == set()
