@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 import jdatetime
+from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -33,6 +34,13 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its slug (documented as a string in the API)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(django_filters.NumberFilter):
+    """A whole year: 1405.5 is no year (a 400), as the schema's integer says."""
+
+    field_class = forms.IntegerField
 
 
 def _user(request: Any) -> Any:
@@ -68,7 +76,7 @@ class ExportDealFilter(django_filters.FilterSet):
         field_name="business__field",
         empty_label=_("All fields"),
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("Year"),
         method="filter_year",
         help_text=_("A Solar Hijri year (1405) or a Gregorian one (2026)."),
@@ -81,7 +89,7 @@ class ExportDealFilter(django_filters.FilterSet):
         model = ExportDeal
         fields = ("zone", "country", "field", "year", "business", "event", "agreement")
 
-    def filter_year(self, queryset: QuerySet[ExportDeal], name: str, value: Any) -> QuerySet[ExportDeal]:
+    def filter_year(self, queryset: QuerySet[ExportDeal], name: str, value: int) -> QuerySet[ExportDeal]:
         if value in (None, ""):
             return queryset
         year = int(value)

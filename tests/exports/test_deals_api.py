@@ -103,3 +103,8 @@ def test_an_id_one_does_not_see_filters_to_nothing_not_a_400(api_for, kish_deput
         for value in (0, world["art_fair"].pk if name == "event" else 999_999):
             response = api_for(kish_deputy).get("/api/v1/export-deals/", {name: value})
             assert _ids(response) == set()
+
+
+def test_a_year_is_a_whole_number(api_for, kish_deputy, world):  # noqa: F811
+    assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "1405.5"}).status_code == 400
+    assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "1405"}).status_code == 200
