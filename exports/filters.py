@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from agreements.models import Agreement
 from events.models import Event
 from exports.models import CreativeBusiness, CreativeField, ExportDeal
+from zones_portal.dates import latin_digits
 from zones_portal.filters import VisibleIdFilter
 from zones_portal.models import Zone
 
@@ -36,11 +37,22 @@ class SlugFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its slug (documented as a string in the API)."""
 
 
+class WholeYearField(forms.IntegerField):
+    """Digits only (a minus sign allowed): Django's IntegerField also takes "1405.0", which the schema's
+    integer does not."""
+
+    def to_python(self, value: Any) -> int | None:
+        text = latin_digits(str(value)).strip() if value is not None else ""
+        if text and not text.removeprefix("-").isdecimal():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(text or None)
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class YearFilter(django_filters.NumberFilter):
-    """A whole year: 1405.5 is no year (a 400), as the schema's integer says."""
+    """A whole year: 1405.5 or 1405.0 is no year (a 400), as the schema's integer says."""
 
-    field_class = forms.IntegerField
+    field_class = WholeYearField
 
 
 def _user(request: Any) -> Any:

@@ -106,5 +106,8 @@ def test_an_id_one_does_not_see_filters_to_nothing_not_a_400(api_for, kish_deput
 
 
 def test_a_year_is_a_whole_number(api_for, kish_deputy, world):  # noqa: F811
-    assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "1405.5"}).status_code == 400
+    for not_whole in ("1405.5", "1405.0", "0.0", "--1"):
+        assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": not_whole}).status_code == 400
+    assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "۱۴۰۵"}).status_code == 200
+    assert _ids(api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "-1"})) == set()
     assert api_for(kish_deputy).get("/api/v1/export-deals/", {"year": "1405"}).status_code == 200
