@@ -34,9 +34,9 @@ from reminders.registry import (
     register,
     secretariat_ids,
     stale_subjects,
+    zone_people_by_zone,
 )
 from zones_portal.dates import format_date
-from zones_portal.models import Membership
 
 MEETING_SCHEDULED = Meeting.Status.SCHEDULED
 STILL_OWED = (ActionItem.Status.OPEN, ActionItem.Status.MISSED)  # neither done nor dropped
@@ -45,21 +45,6 @@ STILL_OWED = (ActionItem.Status.OPEN, ActionItem.Status.MISSED)  # neither done 
 def _any_of(conditions: list[Q]) -> Q:
     """Rows meeting any of the conditions; none at all when there are none."""
     return reduce(or_, conditions) if conditions else Q(pk__in=[])
-
-
-def zone_people_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """Each zone's active deputies and staff, in one query for many zones: whoever may act for the zone
-    at the desk (answer an invitation, report on an action item, acknowledge a circular)."""
-    found: dict[int, list[int]] = {}
-    for zone_id, user_id in (
-        Membership.objects.filter(
-            role__in=Membership.ZONE_ROLES, zone_id__in=list(zone_ids), user__is_active=True
-        )
-        .order_by("user_id")
-        .values_list("zone_id", "user_id")
-    ):
-        found.setdefault(zone_id, []).append(user_id)
-    return {zone_id: tuple(users) for zone_id, users in found.items()}
 
 
 class OrganisationPeople:

@@ -4,7 +4,7 @@ revision, and a planned activity whose quarter begins with no event proposed to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, QuerySet
@@ -25,27 +25,13 @@ from reminders.registry import (
     occasion_parts,
     register,
     stale_subjects,
+    zone_people_by_zone,
 )
 from zones_portal.dates import format_date
-from zones_portal.models import Membership, Zone
+from zones_portal.models import Zone
 
 Status = Programme.Status
 ON_TIME = (Status.SUBMITTED, Status.APPROVED)  # a zone that has sent its programme is not reminded
-
-
-def zone_people(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """Each zone's active deputies and staff, in one query for many zones: the staff draft the
-    programme with the deputy, so both hear what it asks of them."""
-    found: dict[int, list[int]] = {}
-    for zone_id, user_id in (
-        Membership.objects.filter(
-            role__in=Membership.ZONE_ROLES, zone_id__in=list(zone_ids), user__is_active=True
-        )
-        .order_by("user_id")
-        .values_list("zone_id", "user_id")
-    ):
-        found.setdefault(zone_id, []).append(user_id)
-    return {zone_id: tuple(users) for zone_id, users in found.items()}
 
 
 # Programme due: days before the date the secretariat set for the year, to zones that have not submitted.
@@ -60,7 +46,7 @@ def due_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> I
         return
     zones = list(Zone.objects.filter(is_active=True).only("pk", "name_fa", "name_en", "sort_order"))
     sent = set(Programme.objects.filter(year__in=years, status__in=ON_TIME).values_list("year_id", "zone_id"))
-    deputies = zone_people(zone.pk for zone in zones)
+    deputies = zone_people_by_zone(zone.pk for zone in zones)
     for year in years:
         for offset in offsets:
             if not (first_day < year.due_on - days(offset) <= today):
@@ -146,7 +132,7 @@ def returned_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime)
             to_status=Status.RETURNED, changed_at__gt=horizon, changed_at__lte=now
         ).select_related("programme__zone", "programme__year")
     )
-    deputies = zone_people({change.programme.zone_id for change in changes})
+    deputies = zone_people_by_zone({change.programme.zone_id for change in changes})
     for change in changes:
         recipients = deputies.get(change.programme.zone_id, ())
         if recipients:
@@ -234,7 +220,7 @@ def unstarted_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime
         .distinct()
         .order_by("pk")
     )
-    deputies = zone_people({activity.programme.zone_id for activity in activities})
+    deputies = zone_people_by_zone({activity.programme.zone_id for activity in activities})
     for activity in activities:
         starts = quarter_starts(activity.programme.year.year, activity.quarter)
         for offset in offsets:

@@ -137,18 +137,26 @@ def secretariat_ids() -> tuple[int, ...]:
     )
 
 
-def deputies_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
-    """Each zone's active deputies, in one query for many zones."""
+def _members_by_zone(zone_ids: Iterable[int], roles: Iterable[str]) -> dict[int, tuple[int, ...]]:
     found: dict[int, list[int]] = {}
     for zone_id, user_id in (
-        Membership.objects.filter(
-            role=Membership.Role.DEPUTY, zone_id__in=list(zone_ids), user__is_active=True
-        )
+        Membership.objects.filter(role__in=list(roles), zone_id__in=list(zone_ids), user__is_active=True)
         .order_by("user_id")
         .values_list("zone_id", "user_id")
     ):
         found.setdefault(zone_id, []).append(user_id)
     return {zone_id: tuple(users) for zone_id, users in found.items()}
+
+
+def deputies_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each zone's active deputies, in one query for many zones."""
+    return _members_by_zone(zone_ids, [Membership.Role.DEPUTY])
+
+
+def zone_people_by_zone(zone_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each zone's active deputies and staff, in one query for many zones: whoever may act for the zone
+    (answer an invitation, draft its programme, acknowledge a circular)."""
+    return _members_by_zone(zone_ids, Membership.ZONE_ROLES)
 
 
 def institution_users_by_institution(institution_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
