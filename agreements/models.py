@@ -22,6 +22,7 @@ from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import Institution, StatusChangeRecord, Zone
 from zones_portal.querysets import ScopedQuerySet
+from zones_portal.search import Searchable
 
 if TYPE_CHECKING:
     pass
@@ -41,7 +42,7 @@ class AgreementQuerySet(ScopedQuerySet):
         )
 
 
-class Agreement(models.Model):
+class Agreement(Searchable):
     class Subject(models.TextChoices):
         CULTURE_ART = "culture_art", _("Culture and art")
         CREATIVE_EXPORT = "creative_export", _("Creative industries export")
@@ -61,6 +62,7 @@ class Agreement(models.Model):
     # In force: its obligations are reported on and reminded of (an expired one's are still owed).
     IN_FORCE = (Status.ACTIVE, Status.EXPIRED)
     ENDED = (Status.EXPIRED, Status.TERMINATED)  # kept as it was
+    SEARCH_FIELDS = ("title", "summary")
 
     title = models.CharField(_("title"), max_length=300)
     subject = models.CharField(_("subject area"), max_length=32, choices=Subject.choices)
@@ -90,7 +92,7 @@ class Agreement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = AgreementQuerySet.as_manager()
-    history = HistoricalRecords()  # every version: zones_portal.history
+    history = HistoricalRecords(excluded_fields=["search_text"])  # every version: zones_portal.history
 
     class Meta:
         ordering = ["-signed_on", "-pk"]

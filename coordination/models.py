@@ -25,6 +25,7 @@ from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import Institution, StatusChangeRecord, Zone
 from zones_portal.querysets import ScopedQuerySet
+from zones_portal.search import Searchable
 
 FILE_MAX_MEGABYTES = 20
 EVIDENCE_KINDS = ("pdf", "jpeg", "png")
@@ -95,7 +96,7 @@ class MeetingQuerySet(ScopedQuerySet):
         return self.filter(status=Meeting.Status.SCHEDULED, ends_at__gte=now).order_by("starts_at", "pk")
 
 
-class Meeting(models.Model):
+class Meeting(Searchable):
     """A meeting of the council of cultural deputies with the secretariat, or of some zones and
     institutions. Its reference ("1405-07") is the Solar Hijri year and month it is held in, and
     numbers its decisions ("1405-07/3")."""
@@ -109,6 +110,7 @@ class Meeting(models.Model):
 
     # The invitees read the minutes once they are circulated for comment, and for good once approved.
     MINUTES_SHOWN = (Status.IN_COMMENT, Status.APPROVED)
+    SEARCH_FIELDS = ("title", "reference", "place", "notes")
 
     title = models.CharField(_("title"), max_length=300)
     reference = models.CharField(
@@ -148,7 +150,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-starts_at", "-pk"]

@@ -21,9 +21,11 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from zones_portal.dates import within_sane_years
+from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
 from zones_portal.querysets import ScopedQuerySet
+from zones_portal.search import Searchable
 
 if TYPE_CHECKING:
     pass
@@ -78,7 +80,7 @@ class EventQuerySet(ScopedQuerySet):
         return self.select_related("category", "host_zone")
 
 
-class Event(models.Model):
+class Event(Searchable):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("event status", "Draft")
         SUBMITTED = "submitted", pgettext_lazy("event status", "Submitted")
@@ -91,6 +93,7 @@ class Event(models.Model):
     # Approved and after: on the shared calendar, in the feeds, public. The one definition (the
     # permissions, the feeds and the scorecard read it).
     PUBLISHED = (Status.APPROVED, Status.HELD, Status.REPORTED)
+    SEARCH_FIELDS = ("title", "description", "venue")
     EDITABLE = (Status.DRAFT, Status.REJECTED)  # what the host zone may still change and submit
     OPEN_FOR_ANSWERS = (Status.SUBMITTED, Status.APPROVED)  # when invited zones may answer
     REPORTABLE = (Status.HELD, Status.REPORTED)  # filing again corrects the report
@@ -136,6 +139,12 @@ class Event(models.Model):
         ),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
+    map_link = WebsiteField(
+        _("map link"),
+        blank=True,
+        max_length=500,
+        help_text=_("The venue on a map (Neshan, Balad, OpenStreetMap ...); the public page links to it."),
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     week_start = models.DateField(_("week"), editable=False, db_index=True)
@@ -156,7 +165,8 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["co_organisers"])  # every version: zones_portal.history
+    # every version (zones_portal.history); the search text is derived, not a change anybody made
+    history = HistoricalRecords(m2m_fields=["co_organisers"], excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -294,6 +304,14 @@ class EventReport(models.Model):
     )
     buyer_countries = CountryField(_("buyers' countries"), multiple=True, blank=True)
     # What was actually spent, against the planned activity's budget (scorecard's plan against delivery).
+    public_figures = models.BooleanField(
+        _("figures shown to the public"),
+        default=False,
+        help_text=_(
+            "Set by the secretariat: the event's public page shows the attendance and the number of "
+            "artists. Outcomes, money and export figures are never public."
+        ),
+    )
     spent = models.DecimalField(
         _("amount spent (rials)"),
         max_digits=18,

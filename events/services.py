@@ -42,6 +42,7 @@ from zones_portal.lifecycle import (
 )
 from zones_portal.models import Institution, Zone
 from zones_portal.permissions import institution_acting_for, is_secretariat
+from zones_portal.signals import invitation_answered
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -372,6 +373,7 @@ def respond_to_invitation(
     participation.answered_by = who(actor)
     on_behalf_of(actor, participation)
     participation.save(update_fields=["answer", "note", "answered_at", "answered_by"])
+    invitation_answered.send(sender=Participation, participation=participation, actor=who(actor))
     return participation
 
 

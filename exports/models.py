@@ -20,6 +20,7 @@ from agreements.models import Agreement
 from events.models import Event
 from zones_portal.models import BilingualLookup, Zone
 from zones_portal.querysets import ScopedQuerySet
+from zones_portal.search import Searchable
 
 
 class CreativeField(BilingualLookup):
@@ -33,7 +34,7 @@ class CreativeField(BilingualLookup):
         verbose_name_plural = _("creative fields")
 
 
-class CreativeBusiness(models.Model):
+class CreativeBusiness(Searchable):
     """A creative business of a zone, kept by that zone's staff. Its contact details are for the
     secretariat and the zone only."""
 
@@ -42,6 +43,8 @@ class CreativeBusiness(models.Model):
         SMALL = "small", pgettext_lazy("business size", "Small (10 to 49)")
         MEDIUM = "medium", pgettext_lazy("business size", "Medium (50 to 249)")
         LARGE = "large", pgettext_lazy("business size", "Large (250 or more)")
+
+    SEARCH_FIELDS = ("name", "description")
 
     zone = models.ForeignKey(
         Zone, on_delete=models.PROTECT, related_name="creative_businesses", verbose_name=_("zone")
@@ -60,7 +63,7 @@ class CreativeBusiness(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["zone__sort_order", "name"]

@@ -25,6 +25,7 @@ from zones_portal.fields import WebsiteField
 from zones_portal.files import ContentValidator, PrivatePath
 from zones_portal.models import BilingualLookup, Institution, StatusChangeRecord, Zone
 from zones_portal.querysets import ScopedQuerySet
+from zones_portal.search import Searchable
 
 if TYPE_CHECKING:
     pass
@@ -66,7 +67,7 @@ class TalentCallQuerySet(models.QuerySet):
         return self.filter(~models.Exists(named) | models.Exists(named.filter(zone_id=zone_id)))
 
 
-class TalentCall(models.Model):
+class TalentCall(Searchable):
     class Status(models.TextChoices):
         DRAFT = "draft", pgettext_lazy("call status", "Draft")
         PUBLISHED = "published", pgettext_lazy("call status", "Published")
@@ -80,6 +81,8 @@ class TalentCall(models.Model):
         OPEN = "open", pgettext_lazy("call phase", "Open")
         REVIEW = "review", pgettext_lazy("call phase", "Closed, under review")
         FINISHED = "finished", pgettext_lazy("call phase", "Finished")
+
+    SEARCH_FIELDS = ("title", "description")
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -107,7 +110,9 @@ class TalentCall(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = TalentCallQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["disciplines", "eligible_zones"])  # zones_portal.history
+    history = HistoricalRecords(  # zones_portal.history
+        m2m_fields=["disciplines", "eligible_zones"], excluded_fields=["search_text"]
+    )
 
     class Meta:
         ordering = ["-opens_at", "pk"]
@@ -407,8 +412,10 @@ class ArtistQuerySet(ScopedQuerySet):
     pass
 
 
-class Artist(models.Model):
+class Artist(Searchable):
     """A member of the artist network: selected through a call, or added by the secretariat."""
+
+    SEARCH_FIELDS = ("full_name", "bio")
 
     full_name = models.CharField(_("full name"), max_length=200)
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="artists", verbose_name=_("zone"))
@@ -429,7 +436,7 @@ class Artist(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = ArtistQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=["disciplines"])
+    history = HistoricalRecords(m2m_fields=["disciplines"], excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["full_name", "pk"]

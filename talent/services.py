@@ -48,6 +48,7 @@ from zones_portal.lifecycle import InvalidMoveError, Lifecycle, Move, on_behalf_
 from zones_portal.mail import send_templated_mail
 from zones_portal.models import Institution
 from zones_portal.queueing import lease_kept, queue_after_commit, queue_now
+from zones_portal.signals import call_opened
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -575,6 +576,8 @@ def publish_call(actor: Actor, call: TalentCall) -> TalentCall:
     call.status = TalentCall.Status.PUBLISHED
     on_behalf_of(actor, call)
     call.save(update_fields=["status", "updated_at"])
+    if call.opens_at <= timezone.now():  # one that opens later is announced when it opens (webhooks)
+        call_opened.send(sender=TalentCall, call=call)
     return call
 
 

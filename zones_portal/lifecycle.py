@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 
 from zones_portal.models import StatusChangeRecord, User
+from zones_portal.signals import status_changed
 
 Record = TypeVar("Record", bound=models.Model)
 
@@ -133,6 +134,7 @@ class Lifecycle:
             changed_by=who(actor),
             reason=reason,
         )
+        source = record.status
         record.status = move.target
         on_behalf_of(actor, record)
         fields = ["status", *self.touched]
@@ -140,6 +142,14 @@ class Lifecycle:
             setattr(record, move.reason_field, reason)
             fields.append(move.reason_field)
         record.save(update_fields=fields)
+        status_changed.send(
+            sender=type(record),
+            record=record,
+            move=name,
+            from_status=source,
+            to_status=move.target,
+            actor=who(actor),
+        )
         return record
 
     def begin(self, actor: Any, record: models.Model) -> None:

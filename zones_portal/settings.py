@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "coordination.apps.CoordinationConfig",  # after events and agreements: an action item may carry one out
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
+    "search.apps.SearchConfig",  # one search box across the apps, each record shown to who may see it
+    "public.apps.PublicConfig",  # the public face: what's on, event and zone pages, sitemap
+    "webhooks.apps.WebhooksConfig",  # signed notices to partner institutions' servers
 ]
 
 MIDDLEWARE = [
