@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from agreements import services
 from agreements.history import agreement_timeline, obligation_timeline
 from agreements.models import Agreement, AgreementStatusChange, Obligation, Party, SignedDocument
+from zones_portal.admin_search import NormalisedSearchMixin
 from zones_portal.admin_site import (
     CsvExportMixin,
     SecretariatAdmin,
@@ -225,7 +226,9 @@ class PartyFilter(admin.SimpleListFilter):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
+class AgreementAdmin(
+    NormalisedSearchMixin, CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin
+):
     list_display = ("title", "subject", "signed", "expires", "current_status_display", "party_names")
     list_filter = ("status", "subject", PartyFilter, ExpiringFilter)
     search_fields = ("title", "summary")

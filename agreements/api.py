@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from agreements import services
+from agreements.filters import AgreementFilter
 from agreements.models import Agreement, Obligation, Party
 from zones_portal.api.permissions import WritesNeedAWriteKey
 from zones_portal.api.responses import ERRORS, WRITE_ERRORS
@@ -97,6 +98,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     base_queryset = Agreement.objects.all()
     serializer_class = AgreementSerializer
+    filterset_class = AgreementFilter
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return (

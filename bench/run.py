@@ -168,6 +168,17 @@ def make_rows(detail_id: int, reference_detail_id: int) -> list[Row]:
             rows.append(
                 Row(f"page-{name}-{short}", f"page `{path}` · {who}", "portal", path, ("session", who))
             )
+    # The public pages (issue 18), anonymous as a crowd reads them: each from the kept content, and
+    # answered 304 to a matching ETag; compare with page-events-* (the signed-in dashboard's list).
+    public_event = f"/whats-on/events/{detail_id}/"
+    for key, label, path in (
+        ("public-whats-on", "page `/whats-on/` · anonymous", "/whats-on/"),
+        ("public-event", "page `/whats-on/events/<id>/` · anonymous", public_event),
+    ):
+        rows.append(Row(key, label, "portal", path))
+        rows.append(
+            Row(f"{key}-304", f"{label} · If-None-Match", "portal", path, conditional="etag", base="plain")
+        )
     rows.append(
         Row(
             "scorecard",

@@ -38,6 +38,7 @@ from coordination.models import (
 from coordination.services import circulars as circular_services
 from coordination.services import meetings as meeting_services
 from coordination.services import minutes as minutes_services
+from zones_portal.admin_search import NormalisedSearchMixin
 from zones_portal.admin_site import (
     SecretariatAdmin,
     SecretariatTabularInline,
@@ -330,7 +331,7 @@ class InvitedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
+class MeetingAdmin(NormalisedSearchMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
     form = MeetingForm
     list_display = ("reference_shown", "title", "starts_at", "status", "invitees_count")
     list_display_links = ("reference_shown", "title")

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from coordination.models import ActionItem, Meeting, Side
 from zones_portal.filters import DateOrDateTimeFilter, VisibleIdFilter
 from zones_portal.models import Zone
+from zones_portal.search import SearchFilter
 
 Status = ActionItem.Status
 
@@ -83,3 +84,13 @@ class ActionItemFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(status_q(Status.MISSED))
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """The meetings' Persian-aware search (title, reference, place, notes)."""
+
+    search = SearchFilter()
+
+    class Meta:
+        model = Meeting
+        fields = ("search",)

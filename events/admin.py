@@ -24,6 +24,7 @@ from events.history import STATUS_FIELDS, event_timeline
 from events.models import Event, EventCategory, EventReport, Participation, StatusChange
 from events.plan import activity_label
 from programmes.models import PlannedActivity, Programme
+from zones_portal.admin_search import NormalisedSearchMixin
 from zones_portal.admin_site import (
     CsvExportMixin,
     SecretariatAdmin,
@@ -44,6 +45,22 @@ def approved_message(count: int) -> str:
 
 def rejected_message(count: int) -> str:
     return ngettext("%(count)d event rejected.", "%(count)d events rejected.", count) % {"count": count}
+
+
+def figures_shown_message(count: int) -> str:
+    return ngettext(
+        "The figures of %(count)d report are now public.",
+        "The figures of %(count)d reports are now public.",
+        count,
+    ) % {"count": count}
+
+
+def figures_hidden_message(count: int) -> str:
+    return ngettext(
+        "The figures of %(count)d report are no longer public.",
+        "The figures of %(count)d reports are no longer public.",
+        count,
+    ) % {"count": count}
 
 
 def cancelled_message(count: int) -> str:
@@ -94,6 +111,7 @@ class EventReportInline(SecretariatStackedInline):
         "artists_count",
         "outcomes",
         "spent",
+        "public_figures",
         "filed_by",
         "filed_at",
     )
@@ -128,7 +146,9 @@ class ConflictFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
+class EventAdmin(
+    NormalisedSearchMixin, CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin
+):
     list_display = ("title", "host_zone", "category", "starts", "status", "conflict_flag")
     list_filter = (
         "status",
@@ -143,7 +163,13 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
     fields = (*services.EVENT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
     readonly_fields = ("status", "status_reason", "created_by")
     filter_horizontal = ("co_organisers",)
-    actions = ("approve_selected", "reject_selected", "cancel_selected")
+    actions = (
+        "approve_selected",
+        "reject_selected",
+        "cancel_selected",
+        "show_figures_selected",
+        "hide_figures_selected",
+    )
     change_form_template = "admin/events/event/change_form.html"
     # Jalali entry in Persian, as on the dashboard.
     formfield_overrides = {
@@ -159,6 +185,12 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
         return super().get_queryset(request).with_conflicts()
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "map_link" and field is not None:
+            field.widget.attrs["dir"] = "ltr"  # an address reads left to right on a Persian page too
+        return field
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         """Planned activities of approved programmes only, named with their zone (the service checks it
@@ -310,6 +342,35 @@ class EventAdmin(CsvExportMixin, ServiceErrorsMixin, ServiceActionsMixin, Secret
         return self.with_reason(
             request, queryset, "cancel_selected", services.cancel_event, cancelled_message
         )
+
+    # The public page's figures: the secretariat's decision, through the same service as the dashboard's.
+
+    def _set_figures(self, request: HttpRequest, queryset: QuerySet[Event], public: bool) -> None:
+        reports = EventReport.objects.filter(event__in=queryset).select_related("event")
+        done = figures_shown_message if public else figures_hidden_message
+        self.run_service(
+            request, reports, lambda report: services.set_public_figures(request.user, report, public), done
+        )
+        missing = queryset.filter(report__isnull=True).count()
+        if missing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d selected event has no report yet: nothing to show.",
+                    "%(count)d selected events have no report yet: nothing to show.",
+                    missing,
+                )
+                % {"count": missing},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Show the selected reports' attendance and artists publicly"))
+    def show_figures_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._set_figures(request, queryset, public=True)
+
+    @admin.action(description=_("Hide the selected reports' figures from the public"))
+    def hide_figures_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._set_figures(request, queryset, public=False)
 
     # CSV export of whatever the list shows, filters and search included.
 

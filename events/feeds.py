@@ -221,25 +221,35 @@ def feed_body(feed: Feed, window: Window, version: Version, url_for: Callable[[i
     return content
 
 
+# The columns ``build_calendar`` prints, in the order it reads them.
+ROW_COLUMNS = (
+    "pk",
+    "title",
+    "description",
+    "venue",
+    "starts_at",
+    "ends_at",
+    "updated_at",
+    "host_zone__name_fa",
+    "host_zone__name_en",
+    "category__name_fa",
+    "category__name_en",
+)
+
+
 def _rows(feed: Feed, window: Window) -> Iterable[tuple]:
     """Only the printed columns, zone and category names joined in, as tuples: no model instances."""
-    return (
-        Event.objects.filter(_shown(feed, window))
-        .order_by("starts_at", "pk")
-        .values_list(
-            "pk",
-            "title",
-            "description",
-            "venue",
-            "starts_at",
-            "ends_at",
-            "updated_at",
-            "host_zone__name_fa",
-            "host_zone__name_en",
-            "category__name_fa",
-            "category__name_en",
-        )
-    )
+    return Event.objects.filter(_shown(feed, window)).order_by("starts_at", "pk").values_list(*ROW_COLUMNS)
+
+
+def event_calendar(pk: int, url: str) -> bytes | None:
+    """One published event as a calendar file ("add to calendar" on its public page), written by the
+    same lines as the feeds, so the event keeps the feeds' UID and a subscriber's app sees one event,
+    not two. None when no published event has that id. ``url`` is the page the event links back to."""
+    rows = list(Event.objects.filter(pk=pk, status__in=Event.PUBLISHED).values_list(*ROW_COLUMNS))
+    if not rows:
+        return None
+    return build_calendar(rows, rows[0][1], lambda _pk: url)
 
 
 def event_uid(pk: int, domain: str | None = None) -> str:

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from events.models import Event, EventCategory, Participation
 from zones_portal.filters import DateOrDateTimeFilter
 from zones_portal.models import Zone
+from zones_portal.search import SearchFilter
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -35,7 +36,7 @@ class EventFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
     starts_after = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("Starts after"))
     starts_before = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("Starts before"))
-    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    search = SearchFilter()
 
     class Meta:
         model = Event
@@ -45,9 +46,3 @@ class EventFilter(django_filters.FilterSet):
         """A zone's events are those it hosts and those it takes part in."""
         joined = Participation.objects.filter(event_id=OuterRef("pk"), zone=zone)
         return queryset.filter(Q(host_zone=zone) | Q(Exists(joined)))
-
-    def filter_search(self, queryset: QuerySet[Event], name: str, value: str) -> QuerySet[Event]:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

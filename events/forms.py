@@ -30,6 +30,7 @@ EVENT_FORM_FIELDS = (
     "category",
     "description",
     "venue",
+    "map_link",
     "starts_at",
     "ends_at",
     "expected_audience",
@@ -64,6 +65,10 @@ class EventForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    # An address is read left to right whatever the page's direction.
+    map_link = Event._meta.get_field("map_link").formfield(
+        label=_("Map link"), widget=forms.URLInput(attrs={"dir": "ltr"})
+    )
     starts_at = LocalDateTimeField(label=_("Starts"))
     ends_at = LocalDateTimeField(label=_("Ends"))
     expected_audience = LocalIntegerField(label=_("Expected audience"), min_value=0, required=False)
@@ -213,6 +218,14 @@ class InvitationAnswerForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PublicFiguresForm(forms.Form):
+    """The secretariat's switch for a report's public figures: a hidden choice, sent by one button."""
+
+    public = forms.TypedChoiceField(
+        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", widget=forms.HiddenInput
+    )
 
 
 class ReportForm(forms.ModelForm):

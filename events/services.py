@@ -60,6 +60,7 @@ EVENT_FIELDS = (
     "category",
     "host_zone",
     "venue",
+    "map_link",
     "starts_at",
     "ends_at",
     "expected_audience",
@@ -395,8 +396,12 @@ def file_report(
         raise InvalidMoveError(report_move.wrong_state)
     reject_unknown_fields(fields, REPORT_FIELDS, "report")
     report = EventReport.objects.filter(event=event).first() or EventReport(event=event, filed_by=actor)
+    shown = (report.attendance, report.artists_count)
     for name, value in fields.items():
         setattr(report, name, value)
+    if report.public_figures and (report.attendance, report.artists_count) != shown:
+        # Corrected figures are not public until the secretariat has looked at them again.
+        report.public_figures = False
     report.full_clean(exclude=["event", "filed_by"])
     uploads = list(attachments)
     errors, kinds = [], []
@@ -423,6 +428,23 @@ def file_report(
         attachment.save()
     if event.status == Status.HELD:
         EVENT_LIFECYCLE.move("report", actor, event)
+    return report
+
+
+@transaction.atomic
+def set_public_figures(actor: Actor, report: EventReport, public: bool) -> EventReport:
+    """The secretariat decides whether a report's attendance and number of artists appear on the
+    event's public page: the host zone filed them for the secretariat, not for the public, so only the
+    secretariat may publish them. Kept in the report's history with who decided."""
+    _require(is_secretariat(actor), _("Only the secretariat decides which report figures are public."))
+    report = EventReport.objects.select_for_update().select_related("event").get(pk=report.pk)
+    if report.event.status not in Event.PUBLISHED:
+        raise InvalidMoveError(_("Only the figures of a published event can be shown to the public."))
+    if report.public_figures == public:
+        return report
+    report.public_figures = public
+    on_behalf_of(actor, report)
+    report.save(update_fields=["public_figures", "updated_at"])
     return report
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("conflicts/", views.conflict_check, name="conflicts"),
     path("<int:pk>/invitation/", views.invitation_answer, name="invitation"),
     path("<int:pk>/report/", views.report_file, name="report"),
+    path("<int:pk>/report/figures/", views.report_figures, name="report-figures"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment-remove"),
 ]

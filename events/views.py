@@ -29,6 +29,7 @@ from events.forms import (
     DecisionForm,
     EventForm,
     InvitationAnswerForm,
+    PublicFiguresForm,
     ReportForm,
     decisions_open_to,
 )
@@ -233,6 +234,10 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and not event.has_ended
             else None,
             "can_decide": permissions.can_decide_event(request.user),
+            # The secretariat publishes a report's figures; only a published event has a public page.
+            "can_publish_figures": report is not None
+            and permissions.can_decide_event(request.user)
+            and event.status in Event.PUBLISHED,
             "decisions": [
                 (decision, DecisionForm(decision=decision))
                 for decision in decisions_open_to(request.user, event)
@@ -425,6 +430,32 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The report is filed. Thank you."))
             return redirect("events:detail", pk=event.pk)
     return render(request, "events/report_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_POST
+def report_figures(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat shows a report's attendance and number of artists on the public page, or hides
+    them again; the button's sentence on the event's page says what becomes public."""
+    event = _event_or_404(request, pk)
+    report = get_object_or_404(EventReport, event=event)
+    form = PublicFiguresForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to show or hide the figures, with the page's buttons."))
+        return redirect("events:detail", pk=event.pk)
+    public = form.cleaned_data["public"]
+    try:
+        services.set_public_figures(request.user, report, public)
+    except (ValidationError, PermissionDenied) as error:
+        show_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _("The attendance and the number of artists now appear on the event's public page.")
+            if public
+            else _("The report's figures no longer appear on the event's public page."),
+        )
+    return redirect("events:detail", pk=event.pk)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from exports import services
 from exports.models import CreativeBusiness, CreativeField, ExportDeal
+from zones_portal.admin_search import NormalisedSearchMixin
 from zones_portal.admin_site import (
     CsvExportMixin,
     SecretariatAdmin,
@@ -87,7 +88,7 @@ class DealInline(SecretariatTabularInline):
 
 
 @admin.register(CreativeBusiness)
-class CreativeBusinessAdmin(ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
+class CreativeBusinessAdmin(NormalisedSearchMixin, ServiceErrorsMixin, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("name", "zone", "field", "size", "deal_count", "is_active")
     list_filter = ("zone", "field", "size", "is_active")
     list_select_related = ("zone", "field")
@@ -149,7 +150,7 @@ class CreativeBusinessAdmin(ServiceErrorsMixin, ServiceActionsMixin, Secretariat
 
 
 @admin.register(ExportDeal)
-class ExportDealAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
+class ExportDealAdmin(NormalisedSearchMixin, CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
     list_display = ("signed_on", "business", "zone", "buyer_country", "product", "value_shown", "rial_shown")
     list_display_links = ("signed_on", "business")
     list_filter = (
@@ -161,6 +162,7 @@ class ExportDealAdmin(CsvExportMixin, ServiceErrorsMixin, SecretariatAdmin):
     )
     list_select_related = ("business", "zone")
     search_fields = ("product", "business__name", "note")
+    search_text_field = "business__search_text"  # a deal is found by its business
     autocomplete_fields = ("business",)
     raw_id_fields = ("event", "agreement")
     fields = (

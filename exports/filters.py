@@ -20,6 +20,7 @@ from exports.models import CreativeBusiness, CreativeField, ExportDeal
 from zones_portal.dates import latin_digits
 from zones_portal.filters import VisibleIdFilter
 from zones_portal.models import Zone
+from zones_portal.search import SearchFilter
 
 # Below this a year is Solar Hijri (the portal's calendar: 1404, 1405), from it Gregorian (2026).
 FIRST_GREGORIAN_YEAR = 1700
@@ -96,10 +97,19 @@ class ExportDealFilter(django_filters.FilterSet):
     business = VisibleIdFilter(label=_("Business"), queryset=_businesses, empty_label=_("All businesses"))
     event = VisibleIdFilter(label=_("Event"), queryset=_events, empty_label=_("Any event"))
     agreement = VisibleIdFilter(label=_("Agreement"), queryset=_agreements, empty_label=_("Any agreement"))
+    # A deal is found by its business's name and what it makes.
+    search = SearchFilter(
+        search_field="business__search_text",
+        help_text=_(
+            "Words to look for in the deal's business (its name and what it makes), in any spelling: "
+            "Arabic or Persian letters, with or without the zero-width non-joiner, in any digits. A deal "
+            "matches when its business holds every word."
+        ),
+    )
 
     class Meta:
         model = ExportDeal
-        fields = ("zone", "country", "field", "year", "business", "event", "agreement")
+        fields = ("zone", "country", "field", "year", "business", "event", "agreement", "search")
 
     def filter_year(self, queryset: QuerySet[ExportDeal], name: str, value: int) -> QuerySet[ExportDeal]:
         if value in (None, ""):
@@ -109,3 +119,13 @@ class ExportDealFilter(django_filters.FilterSet):
             return queryset.none()
         first, after = year_bounds(year)
         return queryset.filter(signed_on__gte=first, signed_on__lt=after)
+
+
+class CreativeBusinessFilter(django_filters.FilterSet):
+    """The register's Persian-aware search (name, what it makes)."""
+
+    search = SearchFilter()
+
+    class Meta:
+        model = CreativeBusiness
+        fields = ("search",)

@@ -1,6 +1,8 @@
 """The dashboard's one search box and its results page."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from search import views
 
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [path("", views.results, name="results")]

@@ -30,6 +30,7 @@ from talent.models import (
     ScoringCriterion,
     TalentCall,
 )
+from zones_portal.admin_search import NormalisedSearchMixin
 from zones_portal.admin_site import (
     KeepsRecords,
     SecretariatAdmin,
@@ -94,7 +95,7 @@ class JuryInline(SecretariatTabularInline):
 
 
 @admin.register(TalentCall)
-class TalentCallAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
+class TalentCallAdmin(NormalisedSearchMixin, KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
     list_display = ("title", "phase_display", "opens", "closes", "application_count", "ranking_link")
     list_filter = ("status", "disciplines", "eligible_zones")
     search_fields = ("title", "description")
@@ -356,7 +357,7 @@ class ApplicationAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
 
 
 @admin.register(Artist)
-class ArtistAdmin(KeepsRecords, SecretariatAdmin):
+class ArtistAdmin(NormalisedSearchMixin, KeepsRecords, SecretariatAdmin):
     """An artist leaves the network by being made inactive; the record and its history stay."""
 
     list_display = ("full_name", "zone", "discipline_names", "joined", "is_active")

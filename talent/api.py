@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from talent import services
+from talent.filters import TalentCallFilter
 from talent.models import Application, Discipline, ScoringCriterion, TalentCall
 from zones_portal import permissions
 from zones_portal.api.permissions import WritesNeedAWriteKey
@@ -84,6 +85,7 @@ class NominationReceiptSerializer(serializers.Serializer):
 )
 class TalentCallViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TalentCallSerializer
+    filterset_class = TalentCallFilter
 
     def get_queryset(self) -> QuerySet[TalentCall]:
         return (

@@ -40,6 +40,9 @@ TRACKED = [
     "talent.StagedUpload",
     "coordination.ActionItem",
     "coordination.ActionItemStatusChange",
+    "webhooks.WebhookEndpoint",
+    "webhooks.WebhookDelivery",
+    "webhooks.WebhookAttempt",
 ]
 
 
@@ -104,6 +107,24 @@ def work_for_missed_action_items(kish, kish_deputy, secretariat) -> None:
     make_action_item(make_decision(meeting), zone=kish, due_in_days=-2)
 
 
+def work_for_webhooks_sweep(kish, kish_deputy, secretariat) -> None:
+    """A webhook delivery whose task was lost (the broker dropped it) two minutes ago. Its address is
+    refused at the delivery (a private address), so the attempt is recorded without any network."""
+    from tests.factories import InstitutionFactory
+    from webhooks.models import Topic, WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        institution=InstitutionFactory(), url="https://127.0.0.1/hook", topics=[Topic.EVENT_STATUS]
+    )
+    WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        message_id="msg_lost",
+        topic=Topic.EVENT_STATUS,
+        payload={"id": "msg_lost"},
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=2),
+    )
+
+
 # What each scheduled task needs to find some work, and the moment to run it at (None: now).
 WORK = {
     "events-mark-held": (work_for_mark_held, None),
@@ -114,6 +135,7 @@ WORK = {
     "talent-owed-receipts": (work_for_owed_receipts, None),
     "talent-staged-uploads": (work_for_staged_uploads, None),
     "coordination-missed-action-items": (work_for_missed_action_items, None),
+    "webhooks-sweep": (work_for_webhooks_sweep, None),
 }
 
 

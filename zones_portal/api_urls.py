@@ -9,6 +9,7 @@ from coordination.api import ActionItemViewSet
 from events.api import EventViewSet
 from exports.api import ExportDealViewSet
 from talent.api import TalentCallViewSet
+from webhooks.api import WebhookDeliveryViewSet, WebhookEndpointViewSet
 from zones_portal.api.fallback import no_such_endpoint
 from zones_portal.api.views import ZoneViewSet
 
@@ -20,6 +21,8 @@ router.register("obligations", ObligationViewSet, basename="obligation")
 router.register("talent-calls", TalentCallViewSet, basename="talent-call")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("export-deals", ExportDealViewSet, basename="export-deal")
+router.register("webhook-endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [
     path("v1/", include((router.urls, "api"), namespace="v1")),

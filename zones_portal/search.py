@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
+import django_filters
+from django import forms
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connections, models
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
+from django.utils.translation import gettext_lazy as _
 
 # One letter for each family of spellings people type for it.
 _LETTERS = str.maketrans(
@@ -44,6 +48,8 @@ _DROPPED = dict.fromkeys(
 )
 # The field separator in stored text: not a letter or digit, never in a normalised query term.
 SEPARATOR = "\n"
+# The longest query taken (a search box, not a document): longer is a form error or a 400.
+QUERY_MAX_LENGTH = 200
 
 
 def normalise(text: str | None) -> str:
@@ -71,22 +77,40 @@ def query_terms(query: str | None) -> list[str]:
     return list(dict.fromkeys(normalise(query).split()))
 
 
-def matching(queryset: QuerySet, query: str | None) -> QuerySet:
+def search_terms(query: str | None) -> list[str]:
+    """The compact terms a record must all hold. One-letter terms are dropped when longer ones are
+    given (the conjunction "و" would match almost everything)."""
+    terms = [compact(term) for term in query_terms(query)]
+    return [term for term in terms if len(term) > 1] or terms
+
+
+def matches_q(query: str | None, field: str = "search_text") -> Q | None:
+    """The condition "holds every term of ``query``" on ``field`` (``"business__search_text"`` searches
+    through a relation), for callers that filter without ranking (the admin); None when the query has
+    no letters or digits."""
+    terms = search_terms(query)
+    if not terms:
+        return None
+    condition = Q()
+    for term in terms:
+        condition &= Q(**{f"{field}__contains": term})
+    return condition
+
+
+def matching(queryset: QuerySet, query: str | None, field: str = "search_text") -> QuerySet:
     """The records of ``queryset`` (a Searchable model's, already narrowed to what the person may see)
     that hold every term of ``query``, best first: on PostgreSQL by trigram word similarity to the
     whole query (pg_trgm), then everywhere by how early the first term appears (the title comes first).
-    Nothing for a query with no letters or digits. One-letter terms are dropped when longer ones are
-    given (the conjunction "و" would match almost everything)."""
-    terms = [compact(term) for term in query_terms(query)]
-    longer = [term for term in terms if len(term) > 1]
-    terms = longer or terms
+    Nothing for a query with no letters or digits. ``field`` names the search text to read, through a
+    relation if need be (``"business__search_text"``)."""
+    terms = search_terms(query)
     if not terms:
         return queryset.none()
     for term in terms:
-        queryset = queryset.filter(search_text__contains=term)
-    queryset = queryset.annotate(search_position=StrIndex("search_text", Value(terms[0])))
+        queryset = queryset.filter(**{f"{field}__contains": term})
+    queryset = queryset.annotate(search_position=StrIndex(field, Value(terms[0])))
     if connections[queryset.db].vendor == "postgresql":
-        queryset = queryset.annotate(search_rank=TrigramWordSimilarity(Value("".join(terms)), "search_text"))
+        queryset = queryset.annotate(search_rank=TrigramWordSimilarity(Value("".join(terms)), field))
         return queryset.order_by(F("search_rank").desc(), "search_position", "-pk")
     return queryset.order_by("search_position", "-pk")
 
@@ -103,7 +127,9 @@ class Searchable(models.Model):
 
     SEARCH_FIELDS: tuple[str, ...] = ()
 
-    search_text = models.TextField(editable=False, blank=True, default="")
+    # A default in the database too: rows written by older code (a data migration's historical model,
+    # a raw bulk load) get an empty text instead of failing; `reindex_search` fills it.
+    search_text = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         abstract = True
@@ -117,3 +143,29 @@ class Searchable(models.Model):
 
     def search_values(self) -> list[object]:
         return [getattr(self, name) for name in self.SEARCH_FIELDS]
+
+
+SEARCH_HELP = _(
+    "Words to look for, in any spelling: Arabic or Persian letters (ي/ی, ك/ک), with or without the "
+    "zero-width non-joiner or a space inside a word, with or without diacritics, in Persian, Arabic or "
+    "Latin digits. A record matches when it holds every word."
+)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """The ``search`` filter of every FilterSet of a searchable kind (the dashboard's lists and the API):
+    the same normaliser and matching as the search page. A query with no letters or digits is no filter,
+    as an empty one is."""
+
+    def __init__(self, *args: Any, search_field: str = "search_text", **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("help_text", SEARCH_HELP)
+        kwargs.setdefault("max_length", QUERY_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "search", "placeholder": _("Search…")}))
+        super().__init__(*args, **kwargs)
+        self.search_field = search_field
+
+    def filter(self, qs: QuerySet, value: str | None) -> QuerySet:
+        if not search_terms(value):
+            return qs
+        return matching(qs, value, self.search_field)

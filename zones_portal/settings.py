@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
         "ObligationStatusEnum": "agreements.models.Obligation.Status",
         "ApplicationStatusEnum": "talent.models.Application.Status",
         "TalentCallPhaseEnum": "talent.models.TalentCall.Phase",
+        "WebhookTopicEnum": "webhooks.models.Topic",
+        "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
     },
 }
 
@@ -344,6 +346,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "coordination.tasks.mark_missed_action_items",
         "schedule": crontab(hour=0, minute=10),  # just after midnight, Tehran time
     },
+    # Webhooks: calls that have opened are announced, deliveries whose task was lost are sent, old ones pruned.
+    "webhooks-sweep": {"task": "webhooks.tasks.sweep", "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 60)},
 }
 
 # Coordination reminders. Default offsets in days (docs/domain.md); the secretariat overrides them in the
@@ -373,6 +377,7 @@ REMINDER_OFFSETS = {
     "programme-due": [30, 7, 1],  # days before the date the year's programmes are due
     "programme-returned": [],  # news: at the next sweep after the secretariat returns or reopens one
     "planned-activity-unstarted": [14],  # days before the quarter of an approved activity begins
+    "webhook-endpoint-disabled": [],  # news: as soon as a failing webhook endpoint is switched off
 }
 REMINDER_CATCH_UP = dt.timedelta(hours=env_int("REMINDER_CATCH_UP_HOURS", 48))
 REMINDER_LOOKBACK = dt.timedelta(days=env_int("REMINDER_LOOKBACK_DAYS", 30))
@@ -382,6 +387,28 @@ REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 # while the mail server talks; a worker that died stops renewing, and its mail is sent again (once) when
 # the hold has run out. Never sent twice while the first worker is alive.
 REMINDER_SENDING_LEASE_SECONDS = env_int("REMINDER_SENDING_LEASE_SECONDS", 60)
+
+# Webhooks for partners (webhooks/). Plain http only where allowed (a developer's machine by default);
+# private, loopback and link-local targets never in production (tests deliver to 127.0.0.1 with it on).
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# Seconds before each further attempt after a failed one: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h; then failed.
+WEBHOOK_RETRY_DELAYS = [
+    int(seconds)
+    for seconds in env_list("WEBHOOK_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])
+]
+# An endpoint is switched off after this many deliveries failed in a row, or failing for this long.
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5)
+WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)
+# A worker sending a delivery holds it this long (renewed while it waits); the sweep leaves a delivery
+# due for less than the grace to its own queued task, and queues at most the batch per run.
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
+WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
+WEBHOOK_SWEEP_BATCH = env_int("WEBHOOK_SWEEP_BATCH", 500)
+WEBHOOK_KEEP_DAYS = env_int("WEBHOOK_KEEP_DAYS", 90)
+# A call published before it opens is announced by the sweep within this many hours of its opening.
+WEBHOOK_CALL_ANNOUNCE_HOURS = env_int("WEBHOOK_CALL_ANNOUNCE_HOURS", 48)
 
 # Security: strict by default once DEBUG is off; every value can be overridden for a given proxy.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -470,6 +497,10 @@ if not DEBUG:
         _problems.append(
             "Set AWS_STORAGE_BUCKET_NAME for object storage, or MEDIA_ROOT to a folder every node shares, "
             "when DEBUG is off."
+        )
+    if WEBHOOKS_ALLOW_PRIVATE_TARGETS:
+        _problems.append(
+            "WEBHOOKS_ALLOW_PRIVATE_TARGETS must be off when DEBUG is off: webhooks may not reach the portal's own network."
         )
     if _problems:
         raise ImproperlyConfigured(" ".join(_problems))

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="agreement",
             name="search_text",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, db_default="", default="", editable=False),
         ),
         fill_search_text("agreements", "agreement", ("title", "summary")),
         trigram_index("agreements_agreement", "agreement_search_trgm"),

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="meeting",
             name="search_text",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, db_default="", default="", editable=False),
         ),
         fill_search_text("coordination", "meeting", ("title", "reference", "place", "notes")),
         trigram_index("coordination_meeting", "meeting_search_trgm"),

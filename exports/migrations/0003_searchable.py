@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="creativebusiness",
             name="search_text",
-            field=models.TextField(blank=True, default="", editable=False),
+            field=models.TextField(blank=True, db_default="", default="", editable=False),
         ),
         fill_search_text("exports", "creativebusiness", ("name", "description")),
         trigram_index("exports_creativebusiness", "business_search_trgm"),

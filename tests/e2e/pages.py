@@ -115,6 +115,7 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "/notifications/preferences/",
         "/accounts/two-step/",
         "/zones/kish/",
+        "/search/?q=%D8%AC%D8%B4%D9%86%D9%88%D8%A7%D8%B1%D9%87",  # the top bar's search: «جشنواره»
     ]
     # The coordination desk: on the menu of the secretariat, the zones and the institutions.
     desk = [
@@ -151,6 +152,9 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         f"/calls/{demo.call}/",
         f"/calls/{demo.call}/apply/",
         "/calls/status/",
+        "/whats-on/",
+        f"/whats-on/events/{demo.event}/",
+        "/whats-on/qeshm/",
     ]
     return {
         "secretariat": [

@@ -1,0 +1,331 @@
+"""The public pages: what's on across the zones, each event, each zone, the sitemap and robots.txt.
+
+Nobody signs in here. What they show is what ``Event.objects.visible_to(None)`` gives a visitor with no
+account (published events: approved, held, reported), so the one visibility rule decides it; drafts,
+submitted, rejected and cancelled events are 404. No reason, outcome, money, export figure, contact
+detail or author ever reaches these templates; a report's attendance and number of artists appear only
+when the secretariat marked them public. Each page is built once per version of its data
+(``public.caching``) and drawn around the visitor's own top bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from urllib.parse import quote
+
+from django.contrib.sitemaps.views import sitemap as sitemap_view
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from events import feeds
+from events.models import Event, EventReport, Participation
+from public import seo
+from public.caching import Built, serve, serve_bytes
+from public.forms import PAST, WhatsOnForm
+from public.sitemaps import SITEMAPS
+from talent.models import TalentCall
+from zones_portal.models import Zone
+from zones_portal.search import matching
+from zones_portal.views import paginate
+
+PAGE_SIZE = 20
+ZONE_UPCOMING = 12  # a zone page's share of each list; the what's-on list filtered by zone has the rest
+ZONE_RECENT = 6
+ZONE_CALLS = 10
+CLOCK_SECONDS = 300  # pages that follow the clock (a call opens or closes) are rebuilt at least this often
+
+
+def public_events() -> QuerySet[Event]:
+    """What anyone may read: the visibility rule as it stands for a visitor with no account."""
+    return Event.objects.visible_to(None)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _in_zone(zone: Zone) -> Q:
+    """A zone's public events: those it hosts, and those it accepted to take part in."""
+    accepted = Participation.objects.filter(
+        event_id=OuterRef("pk"), zone=zone, answer=Participation.Answer.ACCEPTED
+    )
+    return Q(host_zone=zone) | Q(Exists(accepted))
+
+
+def _sharing(
+    request: HttpRequest, title: str, description: str, path: str, kind: str = "website"
+) -> seo.Sharing:
+    return seo.Sharing(
+        title=title,
+        description=description,
+        url=request.build_absolute_uri(path),
+        image=seo.image_url(request.build_absolute_uri),
+        kind=kind,
+        site_name=_("Zones Portal"),
+    )
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> str:
+    return render_to_string(template, context, request=None)
+
+
+# What's on -------------------------------------------------------------------------------------------
+
+
+@require_safe
+def whats_on(request: HttpRequest) -> HttpResponse:
+    """Published events across the zones, upcoming first (from today on), filtered by zone, category,
+    month (in the reader's calendar), past or upcoming, and text; 20 a page."""
+    today = timezone.localdate()
+    return serve(request, "whats-on", lambda: _whats_on(request, today), extra=today)
+
+
+def _whats_on(request: HttpRequest, today: dt.date) -> Built:
+    language = get_language()
+    form = WhatsOnForm(request.GET or None, today=today, language=language)
+    events = public_events()
+    status = 200
+    chosen: dict = {}
+    if form.is_bound and not form.is_valid():
+        status = 400
+        events = events.none()
+    elif form.is_bound:
+        chosen = form.cleaned_data
+    if chosen.get("zone"):
+        events = events.filter(_in_zone(chosen["zone"]))
+    if chosen.get("category"):
+        events = events.filter(category=chosen["category"])
+    month = chosen.get("month")
+    if chosen.get("q"):
+        events = matching(events, chosen["q"])  # every term, in any of its spellings
+    if month is not None:
+        events = events.filter(
+            starts_at__lt=_day_start(month.following), ends_at__gt=_day_start(month.first)
+        ).order_by("starts_at", "pk")
+    elif chosen.get("when") == PAST:
+        events = events.filter(ends_at__lt=_day_start(today)).order_by("-starts_at", "-pk")
+    else:
+        events = events.filter(ends_at__gte=_day_start(today)).order_by("starts_at", "pk")
+    rows = events.select_related("category", "host_zone").defer("description", "search_text")
+    paged = paginate(request, rows, PAGE_SIZE)
+    path = reverse("public:whats-on")
+    title = _("What's on in the free zones")
+    if chosen.get("zone"):
+        title = _("What's on in %(zone)s") % {"zone": chosen["zone"].name}
+    sharing = _sharing(
+        request,
+        title,
+        _("Cultural and art events across Iran's free and special economic zones: dates, places, hosts."),
+        request.get_full_path() if request.GET else path,
+    )
+    context = {
+        "form": form,
+        "paged": paged,
+        "month": month,
+        "past": month is None and chosen.get("when") == PAST,
+        "title": title,
+        "sharing": sharing,
+        "canonical": request.build_absolute_uri(path),
+    }
+    return Built(
+        status,
+        {
+            "title": title,
+            "head": _render(request, "public/_meta.html", context),
+            "content": _render(request, "public/_whats_on.html", context),
+        },
+    )
+
+
+# One event ---------------------------------------------------------------------------------------------
+
+
+@require_safe
+def event_page(request: HttpRequest, pk: int) -> HttpResponse:
+    today = timezone.localdate()
+    context = {}
+    if request.user.is_authenticated:  # drawn outside the kept content: only the signed-in see it
+        context["dashboard_url"] = reverse("events:detail", args=[pk])
+    return serve(
+        request, f"event:{pk}", lambda: _event_page(request, pk, today), extra=today, context=context
+    )
+
+
+def _event_page(request: HttpRequest, pk: int, today: dt.date) -> Built:
+    event = get_object_or_404(public_events().select_related("category", "host_zone"), pk=pk)
+    partners = [
+        participation.zone
+        for participation in Participation.objects.filter(
+            event=event, answer=Participation.Answer.ACCEPTED
+        ).select_related("zone")
+    ]
+    institutions = list(event.co_organisers.all())
+    report = (
+        EventReport.objects.filter(event=event, public_figures=True)
+        .only("attendance", "artists_count")
+        .first()
+    )
+    path = reverse("public:event", args=[event.pk])
+    url = request.build_absolute_uri(path)
+    image = seo.image_url(request.build_absolute_uri)
+    summary = seo.event_summary(event)
+    description = f"{summary} — {seo.shorten(event.description)}" if event.description else summary
+    place = seo.place_of(event)
+    context = {
+        "event": event,
+        "partners": partners,
+        "institutions": institutions,
+        "report": report,
+        "place": place,
+        "map_url": event.map_link
+        or "https://www.openstreetmap.org/search?query=" + quote(f"{place}, {event.host_zone.province}"),
+        "is_past": event.ends_at < _day_start(today),
+        "sharing": _sharing(request, event.title, description, path, kind="article"),
+        "canonical": url,
+        "json_ld": seo.json_ld(
+            seo.event_data(event, url=url, image=image, partners=partners, institutions=institutions)
+        ),
+    }
+    return Built(
+        200,
+        {
+            "title": event.title,
+            "head": _render(request, "public/_meta.html", context),
+            "content": _render(request, "public/_event.html", context),
+        },
+    )
+
+
+@require_safe
+def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Add to calendar": the event alone, as the feeds write it (same UID, so no duplicate)."""
+    url = request.build_absolute_uri(reverse("public:event", args=[pk]))
+
+    def build() -> tuple[bytes, str] | None:
+        content = feeds.event_calendar(pk, url)
+        return None if content is None else (content, "text/calendar; charset=utf-8")
+
+    response = serve_bytes(
+        request,
+        f"event-ics:{pk}",
+        build,
+        headers={"Content-Disposition": f'attachment; filename="event-{pk}.ics"'},
+    )
+    if response is None:
+        raise Http404
+    return response
+
+
+# One zone ----------------------------------------------------------------------------------------------
+
+
+@require_safe
+def zone_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A zone's public face: its coming and recent events and the talent calls open to its artists.
+    Calls open and close with the clock, so the kept page is rebuilt every few minutes as well."""
+    now = timezone.now()
+    bucket = int(time.time() // CLOCK_SECONDS)
+    return serve(request, f"zone:{slug}", lambda: _zone_page(request, slug, now), extra=bucket)
+
+
+def _zone_page(request: HttpRequest, slug: str, now: dt.datetime) -> Built:
+    zone = get_object_or_404(Zone.objects.visible_to(None), slug=slug)
+    today_start = _day_start(timezone.localdate(now))
+    events = (
+        public_events()
+        .filter(_in_zone(zone))
+        .select_related("category", "host_zone")
+        .defer("description", "search_text")
+    )
+    upcoming = list(events.filter(ends_at__gte=today_start).order_by("starts_at", "pk")[: ZONE_UPCOMING + 1])
+    recent = list(events.filter(ends_at__lt=today_start).order_by("-starts_at", "-pk")[:ZONE_RECENT])
+    calls = list(
+        TalentCall.objects.open_at(now).eligible_for_zone(zone.pk).order_by("closes_at", "pk")[:ZONE_CALLS]
+    )
+    path = reverse("public:zone", args=[zone.slug])
+    title = _("Culture and art in %(zone)s") % {"zone": zone.name}
+    context = {
+        "zone": zone,
+        "upcoming": upcoming[:ZONE_UPCOMING],
+        "more_upcoming": len(upcoming) > ZONE_UPCOMING,
+        "recent": recent,
+        "calls": calls,
+        "title": title,
+        "sharing": _sharing(
+            request,
+            title,
+            _("Events and talent calls of %(zone)s, %(province)s.")
+            % {"zone": zone.name, "province": zone.province},
+            path,
+        ),
+        "canonical": request.build_absolute_uri(path),
+    }
+    return Built(
+        200,
+        {
+            "title": title,
+            "head": _render(request, "public/_meta.html", context),
+            "content": _render(request, "public/_zone.html", context),
+        },
+    )
+
+
+# For search engines ------------------------------------------------------------------------------------
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """Every public page: what's on, the zones, the published events and the published talent calls."""
+
+    def build() -> tuple[bytes, str]:
+        response = sitemap_view(request, SITEMAPS, template_name="public/sitemap.xml")
+        response.render()
+        return response.content, "application/xml; charset=utf-8"
+
+    response = serve_bytes(request, "sitemap", build)
+    if response is None:  # pragma: no cover - build always finds something
+        raise Http404
+    return response
+
+
+# The signed-in pages and the machinery, kept out of search engines; the public pages invited.
+PRIVATE_PREFIXES = (
+    "/admin/",
+    "/api/",
+    "/accounts/",
+    "/language/",
+    "/events/",
+    "/agreements/",
+    "/talent/",
+    "/calls/status/",
+    "/calls/applied/",
+    "/notifications/",
+    "/coordination/",
+    "/exports/",
+    "/programmes/",
+    "/scorecard/",
+    "/search/",
+    "/zones/",
+)
+
+
+@require_safe
+def robots(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Allow: {reverse('public:whats-on')}",
+        f"Allow: {reverse('talent:calls')}",
+        *(f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
