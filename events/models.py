@@ -54,6 +54,45 @@ class EventCategory(BilingualLookup):
         verbose_name_plural = _("event categories")
 
 
+class EventSeries(models.Model):
+    """Events that repeat (a yearly festival, a monthly evening): each edition is an event of its own;
+    the next is proposed from the last with one action, and the scorecard compares them year on year."""
+
+    class Recurrence(models.TextChoices):
+        YEARLY = "yearly", _("Every year")
+        MONTHLY = "monthly", _("Every month")
+        IRREGULAR = "irregular", _("At no fixed interval")
+
+    title = models.CharField(_("title"), max_length=200)
+    host_zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, related_name="event_series", verbose_name=_("host zone")
+    )
+    recurrence = models.CharField(
+        _("repeats"), max_length=16, choices=Recurrence.choices, default=Recurrence.YEARLY
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["host_zone__sort_order", "title"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class EventQuerySet(ScopedQuerySet):
     def published(self) -> EventQuerySet:
         return self.filter(status__in=Event.PUBLISHED)
@@ -137,6 +176,15 @@ class Event(Searchable):
         help_text=_(
             "An activity of the host zone's approved annual programme; empty for an unplanned event."
         ),
+    )
+    series = models.ForeignKey(
+        EventSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("series"),
+        help_text=_("The repeating event this is an edition of."),
     )
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     map_link = WebsiteField(

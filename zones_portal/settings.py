@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "talent.apps.TalentConfig",
     "exports.apps.ExportsConfig",  # after events and agreements: a deal may come from one
     "coordination.apps.CoordinationConfig",  # after events and agreements: an action item may carry one out
+    "contests.apps.ContestsConfig",  # after talent: a competition's rounds run on a talent call
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
     "search.apps.SearchConfig",  # one search box across the apps, each record shown to who may see it

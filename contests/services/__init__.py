@@ -1,0 +1,92 @@
+"""The competitions' transition tables; the services that use them live beside, one module per area:
+``rounds`` (setting up rounds, entering contestants, review scoring, ranking and advancing), ``live``
+(turns on stage and the panel's scores) and ``certificates``.
+
+Ranking and advancing follow the round's own rules (top N per zone, top N, a lowest score; ties broken
+by the criteria in order, by the earlier application, or all tied go on); every move of a round or an
+entry is recorded with who and when (zones_portal.lifecycle).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from contests import permissions
+from contests.models import Entry, EntryStatusChange, Round, RoundStatusChange
+from zones_portal.lifecycle import Lifecycle, Move
+
+RUN_BY_OTHERS = _("Only the secretariat, or for a zone preliminary that zone's deputy, runs this round.")
+
+ROUND_LIFECYCLE = Lifecycle(
+    Round,
+    RoundStatusChange,
+    "round",
+    {
+        "open_scoring": Move(
+            (Round.Status.DRAFT,),
+            Round.Status.SCORING,
+            permissions.can_run_round,
+            RUN_BY_OTHERS,
+            _("Only a round being prepared can open for scoring."),
+        ),
+        "close_scoring": Move(
+            (Round.Status.SCORING,),
+            Round.Status.CLOSED,
+            permissions.can_run_round,
+            RUN_BY_OTHERS,
+            _("Only a round being scored can close."),
+        ),
+        "reopen_scoring": Move(
+            (Round.Status.CLOSED,),
+            Round.Status.SCORING,
+            permissions.can_run_round,
+            RUN_BY_OTHERS,
+            _("Only a closed round whose results are not decided can reopen."),
+            reason_required=_("Say why scoring opens again."),
+        ),
+        "decide": Move(
+            (Round.Status.CLOSED,),
+            Round.Status.DECIDED,
+            permissions.can_run_round,
+            RUN_BY_OTHERS,
+            _("Results are decided once scoring has closed, and only once."),
+        ),
+    },
+)
+
+ENTRY_LIFECYCLE = Lifecycle(
+    Entry,
+    EntryStatusChange,
+    "entry",
+    {
+        "advance": Move(
+            (Entry.Status.COMPETING,),
+            Entry.Status.ADVANCED,
+            lambda actor, entry: permissions.can_run_round(actor, entry.round),
+            RUN_BY_OTHERS,
+            _("Only a contestant still competing in this round can go on."),
+        ),
+        "eliminate": Move(
+            (Entry.Status.COMPETING,),
+            Entry.Status.ELIMINATED,
+            lambda actor, entry: permissions.can_run_round(actor, entry.round),
+            RUN_BY_OTHERS,
+            _("Only a contestant still competing in this round can be left out."),
+        ),
+        "place": Move(
+            (Entry.Status.COMPETING,),
+            Entry.Status.WINNER,
+            lambda actor, entry: permissions.can_run_round(actor, entry.round),
+            RUN_BY_OTHERS,
+            _("Only a contestant still competing in the final can be placed."),
+        ),
+        "withdraw": Move(
+            (Entry.Status.COMPETING,),
+            Entry.Status.WITHDRAWN,
+            lambda actor, entry: permissions.can_run_round(actor, entry.round),
+            RUN_BY_OTHERS,
+            _("Only a contestant still competing can withdraw."),
+            reason_required=_("Say why the contestant withdraws."),
+        ),
+    },
+)
