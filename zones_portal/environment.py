@@ -47,6 +47,20 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers (seconds, counts), at least one; a mistake names the variable."""
+    raw = env_list(name, [str(number) for number in default])
+    try:
+        numbers = [int(item) for item in raw]
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {os.environ.get(name)!r}."
+        ) from exc
+    if not numbers or min(numbers) < 0:
+        raise ImproperlyConfigured(f"{name} must list at least one number, none below zero.")
+    return numbers
+
+
 def env_float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":

@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from zones_portal.environment import env_bool, env_int, env_list, env_str
+from zones_portal.environment import env_bool, env_int, env_int_list, env_list, env_str
 from zones_portal.storage import s3_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -395,10 +395,7 @@ WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # Seconds before each further attempt after a failed one: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h; then failed.
-WEBHOOK_RETRY_DELAYS = [
-    int(seconds)
-    for seconds in env_list("WEBHOOK_RETRY_DELAYS", ["5", "300", "1800", "7200", "18000", "36000"])
-]
+WEBHOOK_RETRY_DELAYS = env_int_list("WEBHOOK_RETRY_DELAYS", [5, 300, 1800, 7200, 18000, 36000])
 # An endpoint is switched off after this many deliveries failed in a row, or failing for this long.
 WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 5)
 WEBHOOK_DISABLE_AFTER_HOURS = env_int("WEBHOOK_DISABLE_AFTER_HOURS", 24)

@@ -204,3 +204,18 @@ def test_env_int_and_list(monkeypatch):
     monkeypatch.setenv("SOME_NUMBER", "forty")
     with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a whole number"):
         env_int("SOME_NUMBER", 1)
+
+
+def test_a_list_of_whole_numbers_names_its_variable_when_mistyped(monkeypatch):
+    from zones_portal.environment import env_int_list
+
+    monkeypatch.setenv("WEBHOOK_RETRY_DELAYS", "5, 60 ,3600")
+    assert env_int_list("WEBHOOK_RETRY_DELAYS", [1]) == [5, 60, 3600]
+    monkeypatch.setenv("WEBHOOK_RETRY_DELAYS", "5,five")
+    with pytest.raises(ImproperlyConfigured, match="WEBHOOK_RETRY_DELAYS must be whole numbers"):
+        env_int_list("WEBHOOK_RETRY_DELAYS", [1])
+    monkeypatch.setenv("WEBHOOK_RETRY_DELAYS", "-5")
+    with pytest.raises(ImproperlyConfigured, match="none below zero"):
+        env_int_list("WEBHOOK_RETRY_DELAYS", [1])
+    monkeypatch.delenv("WEBHOOK_RETRY_DELAYS")
+    assert env_int_list("WEBHOOK_RETRY_DELAYS", [5, 300]) == [5, 300]
