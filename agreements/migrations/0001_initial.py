@@ -9,480 +9,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("zones_portal", "0002_seed_the_seven_free_zones"),
+        ('zones_portal', '0002_seed_the_seven_free_zones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Agreement",
+            name='Agreement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                (
-                    "subject",
-                    models.CharField(
-                        choices=[
-                            ("culture_art", "Culture and art"),
-                            ("creative_export", "Creative industries export"),
-                            ("quran", "Quran"),
-                            ("talent", "Talent scouting"),
-                            ("tourism", "Cultural tourism"),
-                            ("training", "Training and exchange of experience"),
-                            ("other", "Other"),
-                        ],
-                        max_length=32,
-                        verbose_name="subject area",
-                    ),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="summary")),
-                ("signed_on", models.DateField(blank=True, null=True, verbose_name="signed on")),
-                ("effective_from", models.DateField(blank=True, null=True, verbose_name="effective from")),
-                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires on")),
-                (
-                    "notice_days",
-                    models.PositiveSmallIntegerField(
-                        default=60,
-                        help_text="How many days before it expires the parties are reminded.",
-                        verbose_name="notice days before expiry",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("negotiation", "In negotiation"),
-                            ("active", "Active"),
-                            ("expired", "Expired"),
-                            ("terminated", "Terminated"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("termination_reason", models.TextField(blank=True, verbose_name="reason for termination")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recorded by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('subject', models.CharField(choices=[('culture_art', 'Culture and art'), ('creative_export', 'Creative industries export'), ('quran', 'Quran'), ('talent', 'Talent scouting'), ('tourism', 'Cultural tourism'), ('training', 'Training and exchange of experience'), ('other', 'Other')], max_length=32, verbose_name='subject area')),
+                ('summary', models.TextField(blank=True, verbose_name='summary')),
+                ('signed_on', models.DateField(blank=True, null=True, verbose_name='signed on')),
+                ('effective_from', models.DateField(blank=True, null=True, verbose_name='effective from')),
+                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
+                ('notice_days', models.PositiveSmallIntegerField(default=60, help_text='How many days before it expires the parties are reminded.', verbose_name='notice days before expiry')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('negotiation', 'In negotiation'), ('active', 'Active'), ('expired', 'Expired'), ('terminated', 'Terminated')], default='draft', max_length=16, verbose_name='status')),
+                ('termination_reason', models.TextField(blank=True, verbose_name='reason for termination')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
             ],
             options={
-                "verbose_name": "agreement",
-                "verbose_name_plural": "agreements",
-                "ordering": ["-signed_on", "-pk"],
+                'verbose_name': 'agreement',
+                'verbose_name_plural': 'agreements',
+                'ordering': ['-signed_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="AgreementStatusChange",
+            name='AgreementStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("negotiation", "In negotiation"),
-                            ("active", "Active"),
-                            ("expired", "Expired"),
-                            ("terminated", "Terminated"),
-                        ],
-                        max_length=16,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("negotiation", "In negotiation"),
-                            ("active", "Active"),
-                            ("expired", "Expired"),
-                            ("terminated", "Terminated"),
-                        ],
-                        max_length=16,
-                        verbose_name="to",
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="agreements.agreement",
-                        verbose_name="agreement",
-                    ),
-                ),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('negotiation', 'In negotiation'), ('active', 'Active'), ('expired', 'Expired'), ('terminated', 'Terminated')], max_length=16, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('negotiation', 'In negotiation'), ('active', 'Active'), ('expired', 'Expired'), ('terminated', 'Terminated')], max_length=16, verbose_name='to')),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='agreements.agreement', verbose_name='agreement')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["changed_at", "pk"],
-                "abstract": False,
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['changed_at', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Obligation",
+            name='Obligation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("description", models.TextField(verbose_name="what is owed")),
-                ("due_on", models.DateField(verbose_name="due on")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("in_progress", "In progress"),
-                            ("done", "Done"),
-                            ("missed", "Missed"),
-                        ],
-                        default="pending",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("evidence_note", models.TextField(blank=True, verbose_name="evidence")),
-                (
-                    "evidence_link",
-                    zones_portal.fields.WebsiteField(
-                        blank=True, max_length=500, verbose_name="evidence link"
-                    ),
-                ),
-                (
-                    "evidence_file",
-                    models.FileField(
-                        blank=True,
-                        help_text="PDF, JPEG or PNG, at most 20 MB.",
-                        upload_to=zones_portal.files.PrivatePath("obligations"),
-                        validators=[zones_portal.files.ContentValidator(("pdf", "jpeg", "png"), 20)],
-                        verbose_name="evidence file",
-                    ),
-                ),
-                (
-                    "evidence_file_name",
-                    models.CharField(blank=True, max_length=255, verbose_name="evidence file name"),
-                ),
-                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="obligations",
-                        to="agreements.agreement",
-                        verbose_name="agreement",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('description', models.TextField(verbose_name='what is owed')),
+                ('due_on', models.DateField(verbose_name='due on')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('done', 'Done'), ('missed', 'Missed')], default='pending', max_length=16, verbose_name='status')),
+                ('evidence_note', models.TextField(blank=True, verbose_name='evidence')),
+                ('evidence_link', zones_portal.fields.WebsiteField(blank=True, max_length=500, verbose_name='evidence link')),
+                ('evidence_file', models.FileField(blank=True, help_text='PDF, JPEG or PNG, at most 20 MB.', upload_to=zones_portal.files.PrivatePath('obligations'), validators=[zones_portal.files.ContentValidator(('pdf', 'jpeg', 'png'), 20)], verbose_name='evidence file')),
+                ('evidence_file_name', models.CharField(blank=True, max_length=255, verbose_name='evidence file name')),
+                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='obligations', to='agreements.agreement', verbose_name='agreement')),
             ],
             options={
-                "verbose_name": "obligation",
-                "verbose_name_plural": "obligations",
-                "ordering": ["due_on", "pk"],
+                'verbose_name': 'obligation',
+                'verbose_name_plural': 'obligations',
+                'ordering': ['due_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ObligationStatusChange",
+            name='ObligationStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("pending", "Pending"),
-                            ("in_progress", "In progress"),
-                            ("done", "Done"),
-                            ("missed", "Missed"),
-                        ],
-                        max_length=16,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("in_progress", "In progress"),
-                            ("done", "Done"),
-                            ("missed", "Missed"),
-                        ],
-                        max_length=16,
-                        verbose_name="to",
-                    ),
-                ),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "obligation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="agreements.obligation",
-                        verbose_name="obligation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('from_status', models.CharField(blank=True, choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('done', 'Done'), ('missed', 'Missed')], max_length=16, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('done', 'Done'), ('missed', 'Missed')], max_length=16, verbose_name='to')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='agreements.obligation', verbose_name='obligation')),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["changed_at", "pk"],
-                "abstract": False,
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['changed_at', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Party",
+            name='Party',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("secretariat", "Secretariat"),
-                            ("zone", "Zone"),
-                            ("institution", "Institution"),
-                        ],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("signatory", "Signatory"),
-                            ("implementer", "Implementing party"),
-                            ("supporter", "Supporting party"),
-                            ("observer", "Observer"),
-                        ],
-                        default="signatory",
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="parties",
-                        to="agreements.agreement",
-                        verbose_name="agreement",
-                    ),
-                ),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="agreement_parties",
-                        to="zones_portal.institution",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="agreement_parties",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('secretariat', 'Secretariat'), ('zone', 'Zone'), ('institution', 'Institution')], max_length=16, verbose_name='kind')),
+                ('role', models.CharField(choices=[('signatory', 'Signatory'), ('implementer', 'Implementing party'), ('supporter', 'Supporting party'), ('observer', 'Observer')], default='signatory', max_length=16, verbose_name='role')),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='agreements.agreement', verbose_name='agreement')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='zones_portal.institution', verbose_name='institution')),
+                ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='zones_portal.zone', verbose_name='zone')),
             ],
             options={
-                "verbose_name": "party",
-                "verbose_name_plural": "parties",
-                "ordering": ["agreement", "kind", "pk"],
+                'verbose_name': 'party',
+                'verbose_name_plural': 'parties',
+                'ordering': ['agreement', 'kind', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="obligation",
-            name="party",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="obligations",
-                to="agreements.party",
-                verbose_name="owed by",
-            ),
+            model_name='obligation',
+            name='party',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='agreements.party', verbose_name='owed by'),
         ),
         migrations.CreateModel(
-            name="SignedDocument",
+            name='SignedDocument',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveSmallIntegerField(verbose_name="version")),
-                (
-                    "file",
-                    models.FileField(
-                        help_text="PDF only, at most 20 MB.",
-                        upload_to=zones_portal.files.PrivatePath("agreements"),
-                        validators=[zones_portal.files.ContentValidator(("pdf",), 20)],
-                        verbose_name="file",
-                    ),
-                ),
-                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
-                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
-                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
-                (
-                    "uploaded_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="uploaded"),
-                ),
-                (
-                    "agreement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="documents",
-                        to="agreements.agreement",
-                        verbose_name="agreement",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="uploaded by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveSmallIntegerField(verbose_name='version')),
+                ('file', models.FileField(help_text='PDF only, at most 20 MB.', upload_to=zones_portal.files.PrivatePath('agreements'), validators=[zones_portal.files.ContentValidator(('pdf',), 20)], verbose_name='file')),
+                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
+                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
+                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
+                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='agreements.agreement', verbose_name='agreement')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
-                "verbose_name": "signed document",
-                "verbose_name_plural": "signed documents",
-                "ordering": ["agreement", "-version"],
+                'verbose_name': 'signed document',
+                'verbose_name_plural': 'signed documents',
+                'ordering': ['agreement', '-version'],
             },
         ),
         migrations.AddIndex(
-            model_name="agreement",
-            index=models.Index(fields=["status", "expires_on"], name="agreement_status_expiry"),
+            model_name='agreement',
+            index=models.Index(fields=['status', 'expires_on'], name='agreement_status_expiry'),
         ),
         migrations.AddConstraint(
-            model_name="agreement",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("expires_on__isnull", True),
-                    ("effective_from__isnull", True),
-                    ("expires_on__gt", models.F("effective_from")),
-                    _connector="OR",
-                ),
-                name="agreement_expires_after_it_takes_effect",
-            ),
+            model_name='agreement',
+            constraint=models.CheckConstraint(condition=models.Q(('expires_on__isnull', True), ('effective_from__isnull', True), ('expires_on__gt', models.F('effective_from')), _connector='OR'), name='agreement_expires_after_it_takes_effect'),
         ),
         migrations.AddConstraint(
-            model_name="party",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("institution__isnull", True), ("kind", "secretariat"), ("zone__isnull", True)),
-                    models.Q(("institution__isnull", True), ("kind", "zone"), ("zone__isnull", False)),
-                    models.Q(("institution__isnull", False), ("kind", "institution"), ("zone__isnull", True)),
-                    _connector="OR",
-                ),
-                name="party_kind_matches_its_organisation",
-            ),
+            model_name='party',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('institution__isnull', True), ('kind', 'secretariat'), ('zone__isnull', True)), models.Q(('institution__isnull', True), ('kind', 'zone'), ('zone__isnull', False)), models.Q(('institution__isnull', False), ('kind', 'institution'), ('zone__isnull', True)), _connector='OR'), name='party_kind_matches_its_organisation'),
         ),
         migrations.AddConstraint(
-            model_name="party",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "zone")), fields=("agreement", "zone"), name="one_party_per_zone"
-            ),
+            model_name='party',
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'zone')), fields=('agreement', 'zone'), name='one_party_per_zone'),
         ),
         migrations.AddConstraint(
-            model_name="party",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "institution")),
-                fields=("agreement", "institution"),
-                name="one_party_per_institution",
-            ),
+            model_name='party',
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'institution')), fields=('agreement', 'institution'), name='one_party_per_institution'),
         ),
         migrations.AddConstraint(
-            model_name="party",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("kind", "secretariat")),
-                fields=("agreement",),
-                name="one_secretariat_party",
-            ),
+            model_name='party',
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'secretariat')), fields=('agreement',), name='one_secretariat_party'),
         ),
         migrations.AddIndex(
-            model_name="obligation",
-            index=models.Index(fields=["status", "due_on"], name="obligation_status_due"),
+            model_name='obligation',
+            index=models.Index(fields=['status', 'due_on'], name='obligation_status_due'),
         ),
         migrations.AddConstraint(
-            model_name="signeddocument",
-            constraint=models.UniqueConstraint(
-                fields=("agreement", "version"), name="one_document_per_version"
-            ),
+            model_name='signeddocument',
+            constraint=models.UniqueConstraint(fields=('agreement', 'version'), name='one_document_per_version'),
         ),
     ]

@@ -13,17 +13,16 @@ def fill_notice_start(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("agreements", "0001_initial"),
+        ('agreements', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agreement",
-            name="notice_starts_on",
-            field=models.DateField(
-                blank=True, db_index=True, editable=False, null=True, verbose_name="notice period begins"
-            ),
+            model_name='agreement',
+            name='notice_starts_on',
+            field=models.DateField(blank=True, db_index=True, editable=False, null=True, verbose_name='notice period begins'),
         ),
         migrations.RunPython(fill_notice_start, migrations.RunPython.noop),
     ]

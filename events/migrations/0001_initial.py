@@ -10,443 +10,151 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("zones_portal", "0002_seed_the_seven_free_zones"),
+        ('zones_portal', '0002_seed_the_seven_free_zones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="EventCategory",
+            name='EventCategory',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(unique=True, verbose_name="short name")),
-                ("name_fa", models.CharField(max_length=100, verbose_name="name in Persian")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name in English")),
-                (
-                    "is_creative_industry",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Reports of these events also record export contracts, their value and buyers' countries.",
-                        verbose_name="creative-industry export",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("sort_order", models.PositiveSmallIntegerField(default=100, verbose_name="order in lists")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(unique=True, verbose_name='short name')),
+                ('name_fa', models.CharField(max_length=100, verbose_name='name in Persian')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name in English')),
+                ('is_creative_industry', models.BooleanField(default=False, help_text="Reports of these events also record export contracts, their value and buyers' countries.", verbose_name='creative-industry export')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='order in lists')),
             ],
             options={
-                "verbose_name": "event category",
-                "verbose_name_plural": "event categories",
-                "ordering": ["sort_order", "slug"],
+                'verbose_name': 'event category',
+                'verbose_name_plural': 'event categories',
+                'ordering': ['sort_order', 'slug'],
             },
         ),
         migrations.CreateModel(
-            name="Event",
+            name='Event',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("venue", models.CharField(blank=True, max_length=300, verbose_name="venue")),
-                ("starts_at", models.DateTimeField(verbose_name="starts")),
-                ("ends_at", models.DateTimeField(verbose_name="ends")),
-                ("week_start", models.DateField(db_index=True, editable=False, verbose_name="week")),
-                (
-                    "expected_audience",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="expected audience"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("held", "Held"),
-                            ("reported", "Reported"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "status_reason",
-                    models.TextField(
-                        blank=True, help_text="Why it was last rejected or cancelled.", verbose_name="reason"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "co_organisers",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="co_organised_events",
-                        to="zones_portal.institution",
-                        verbose_name="co-organising institutions",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="proposed by",
-                    ),
-                ),
-                (
-                    "host_zone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="hosted_events",
-                        to="zones_portal.zone",
-                        verbose_name="host zone",
-                    ),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="events",
-                        to="events.eventcategory",
-                        verbose_name="category",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('venue', models.CharField(blank=True, max_length=300, verbose_name='venue')),
+                ('starts_at', models.DateTimeField(verbose_name='starts')),
+                ('ends_at', models.DateTimeField(verbose_name='ends')),
+                ('week_start', models.DateField(db_index=True, editable=False, verbose_name='week')),
+                ('expected_audience', models.PositiveIntegerField(blank=True, null=True, verbose_name='expected audience')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('held', 'Held'), ('reported', 'Reported'), ('cancelled', 'Cancelled')], default='draft', max_length=16, verbose_name='status')),
+                ('status_reason', models.TextField(blank=True, help_text='Why it was last rejected or cancelled.', verbose_name='reason')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('co_organisers', models.ManyToManyField(blank=True, related_name='co_organised_events', to='zones_portal.institution', verbose_name='co-organising institutions')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                ('host_zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hosted_events', to='zones_portal.zone', verbose_name='host zone')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.eventcategory', verbose_name='category')),
             ],
             options={
-                "verbose_name": "event",
-                "verbose_name_plural": "events",
-                "ordering": ["starts_at", "pk"],
+                'verbose_name': 'event',
+                'verbose_name_plural': 'events',
+                'ordering': ['starts_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="EventReport",
+            name='EventReport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "attendance",
-                    models.PositiveIntegerField(
-                        validators=[django.core.validators.MinValueValidator(0)], verbose_name="attendance"
-                    ),
-                ),
-                (
-                    "artists_count",
-                    models.PositiveIntegerField(
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="artists taking part",
-                    ),
-                ),
-                ("outcomes", models.TextField(verbose_name="outcomes")),
-                (
-                    "export_contracts",
-                    models.PositiveIntegerField(
-                        default=0,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="export contracts signed",
-                    ),
-                ),
-                (
-                    "export_value",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="value of export contracts",
-                    ),
-                ),
-                (
-                    "export_currency",
-                    models.CharField(
-                        choices=[
-                            ("IRR", "Iranian rial"),
-                            ("USD", "US dollar"),
-                            ("EUR", "Euro"),
-                            ("AED", "UAE dirham"),
-                            ("CNY", "Chinese yuan"),
-                        ],
-                        default="USD",
-                        max_length=3,
-                        verbose_name="currency",
-                    ),
-                ),
-                (
-                    "buyer_countries",
-                    django_countries.fields.CountryField(
-                        blank=True, max_length=746, multiple=True, verbose_name="buyers' countries"
-                    ),
-                ),
-                ("filed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="filed")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "event",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="report",
-                        to="events.event",
-                        verbose_name="event",
-                    ),
-                ),
-                (
-                    "filed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="filed by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('attendance', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='attendance')),
+                ('artists_count', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(0)], verbose_name='artists taking part')),
+                ('outcomes', models.TextField(verbose_name='outcomes')),
+                ('export_contracts', models.PositiveIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0)], verbose_name='export contracts signed')),
+                ('export_value', models.DecimalField(decimal_places=2, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value of export contracts')),
+                ('export_currency', models.CharField(choices=[('IRR', 'Iranian rial'), ('USD', 'US dollar'), ('EUR', 'Euro'), ('AED', 'UAE dirham'), ('CNY', 'Chinese yuan')], default='USD', max_length=3, verbose_name='currency')),
+                ('buyer_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True, verbose_name="buyers' countries")),
+                ('filed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='filed')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('event', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='report', to='events.event', verbose_name='event')),
+                ('filed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
             ],
             options={
-                "verbose_name": "post-event report",
-                "verbose_name_plural": "post-event reports",
+                'verbose_name': 'post-event report',
+                'verbose_name_plural': 'post-event reports',
             },
         ),
         migrations.CreateModel(
-            name="Participation",
+            name='Participation',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "answer",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Invited, no answer yet"),
-                            ("accepted", "Accepted"),
-                            ("declined", "Declined"),
-                        ],
-                        default="invited",
-                        max_length=16,
-                        verbose_name="answer",
-                    ),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                (
-                    "invited_at",
-                    models.DateTimeField(
-                        blank=True,
-                        help_text="Set when the event is submitted; drafts invite nobody yet.",
-                        null=True,
-                        verbose_name="invited",
-                    ),
-                ),
-                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered")),
-                (
-                    "answered_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="answered by",
-                    ),
-                ),
-                (
-                    "event",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="participations",
-                        to="events.event",
-                        verbose_name="event",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="participations",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('answer', models.CharField(choices=[('invited', 'Invited, no answer yet'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='invited', max_length=16, verbose_name='answer')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('invited_at', models.DateTimeField(blank=True, help_text='Set when the event is submitted; drafts invite nobody yet.', null=True, verbose_name='invited')),
+                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='events.event', verbose_name='event')),
+                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='zones_portal.zone', verbose_name='zone')),
             ],
             options={
-                "verbose_name": "participation",
-                "verbose_name_plural": "participating zones",
-                "ordering": ["event", "zone__sort_order"],
+                'verbose_name': 'participation',
+                'verbose_name_plural': 'participating zones',
+                'ordering': ['event', 'zone__sort_order'],
             },
         ),
         migrations.AddField(
-            model_name="event",
-            name="participating_zones",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="joined_events",
-                through="events.Participation",
-                to="zones_portal.zone",
-                verbose_name="participating zones",
-            ),
+            model_name='event',
+            name='participating_zones',
+            field=models.ManyToManyField(blank=True, related_name='joined_events', through='events.Participation', to='zones_portal.zone', verbose_name='participating zones'),
         ),
         migrations.CreateModel(
-            name="ReportAttachment",
+            name='ReportAttachment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "file",
-                    models.FileField(
-                        help_text="PDF, JPEG or PNG, at most 10 MB.",
-                        upload_to=zones_portal.files.PrivatePath("event-reports"),
-                        validators=[zones_portal.files.ContentValidator(("pdf", "jpeg", "png"), 10)],
-                        verbose_name="file",
-                    ),
-                ),
-                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
-                ("content_type", models.CharField(max_length=100, verbose_name="type")),
-                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
-                (
-                    "uploaded_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="uploaded"),
-                ),
-                (
-                    "report",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="attachments",
-                        to="events.eventreport",
-                        verbose_name="report",
-                    ),
-                ),
-                (
-                    "uploaded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="uploaded by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(help_text='PDF, JPEG or PNG, at most 10 MB.', upload_to=zones_portal.files.PrivatePath('event-reports'), validators=[zones_portal.files.ContentValidator(('pdf', 'jpeg', 'png'), 10)], verbose_name='file')),
+                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('content_type', models.CharField(max_length=100, verbose_name='type')),
+                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
+                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uploaded')),
+                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='events.eventreport', verbose_name='report')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
             ],
             options={
-                "verbose_name": "attachment",
-                "verbose_name_plural": "attachments",
-                "ordering": ["uploaded_at", "pk"],
+                'verbose_name': 'attachment',
+                'verbose_name_plural': 'attachments',
+                'ordering': ['uploaded_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="StatusChange",
+            name='StatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("held", "Held"),
-                            ("reported", "Reported"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        max_length=16,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("held", "Held"),
-                            ("reported", "Reported"),
-                            ("cancelled", "Cancelled"),
-                        ],
-                        max_length=16,
-                        verbose_name="to",
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "event",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="events.event",
-                        verbose_name="event",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('held', 'Held'), ('reported', 'Reported'), ('cancelled', 'Cancelled')], max_length=16, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('held', 'Held'), ('reported', 'Reported'), ('cancelled', 'Cancelled')], max_length=16, verbose_name='to')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='events.event', verbose_name='event')),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["changed_at", "pk"],
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['changed_at', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="participation",
-            constraint=models.UniqueConstraint(
-                fields=("event", "zone"), name="one_participation_per_zone_and_event"
-            ),
+            model_name='participation',
+            constraint=models.UniqueConstraint(fields=('event', 'zone'), name='one_participation_per_zone_and_event'),
         ),
         migrations.AddIndex(
-            model_name="event",
-            index=models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            model_name='event',
+            index=models.Index(fields=['status', 'starts_at'], name='event_status_start'),
         ),
         migrations.AddIndex(
-            model_name="event",
-            index=models.Index(fields=["host_zone", "status", "starts_at"], name="event_zone_status_start"),
+            model_name='event',
+            index=models.Index(fields=['host_zone', 'status', 'starts_at'], name='event_zone_status_start'),
         ),
         migrations.AddConstraint(
-            model_name="event",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="event_ends_after_it_starts"
-            ),
+            model_name='event',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_it_starts'),
         ),
     ]

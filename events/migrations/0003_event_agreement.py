@@ -5,22 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("agreements", "0001_initial"),
-        ("events", "0002_seed_event_categories"),
+        ('agreements', '0001_initial'),
+        ('events', '0002_seed_event_categories'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="event",
-            name="agreement",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="events",
-                to="agreements.agreement",
-                verbose_name="agreement it carries out",
-            ),
+            model_name='event',
+            name='agreement',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='agreements.agreement', verbose_name='agreement it carries out'),
         ),
     ]

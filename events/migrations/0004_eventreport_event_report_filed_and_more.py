@@ -5,18 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("events", "0003_event_agreement"),
+        ('events', '0003_event_agreement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="eventreport",
-            index=models.Index(fields=["filed_at"], name="event_report_filed"),
+            model_name='eventreport',
+            index=models.Index(fields=['filed_at'], name='event_report_filed'),
         ),
         migrations.AddIndex(
-            model_name="statuschange",
-            index=models.Index(fields=["to_status", "changed_at"], name="event_change_status_when"),
+            model_name='statuschange',
+            index=models.Index(fields=['to_status', 'changed_at'], name='event_change_status_when'),
         ),
     ]

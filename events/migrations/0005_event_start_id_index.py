@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("agreements", "0002_agreement_notice_starts_on"),
-        ("events", "0004_eventreport_event_report_filed_and_more"),
-        ("zones_portal", "0005_heartbeat"),
+        ('agreements', '0002_agreement_notice_starts_on'),
+        ('events', '0004_eventreport_event_report_filed_and_more'),
+        ('zones_portal', '0005_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="event",
-            index=models.Index(fields=["starts_at", "id"], name="event_start_id"),
+            model_name='event',
+            index=models.Index(fields=['starts_at', 'id'], name='event_start_id'),
         ),
     ]

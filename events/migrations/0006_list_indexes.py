@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("agreements", "0002_agreement_notice_starts_on"),
-        ("events", "0005_event_start_id_index"),
-        ("zones_portal", "0005_heartbeat"),
+        ('agreements', '0002_agreement_notice_starts_on'),
+        ('events', '0005_event_start_id_index'),
+        ('zones_portal', '0005_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="event",
-            index=models.Index(fields=["status", "ends_at"], name="event_status_end"),
+            model_name='event',
+            index=models.Index(fields=['status', 'ends_at'], name='event_status_end'),
         ),
     ]

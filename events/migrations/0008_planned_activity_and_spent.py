@@ -6,61 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("events", "0007_reportattachment_withdrawn_at_and_more"),
-        ("programmes", "0001_annual_programmes"),
+        ('events', '0007_reportattachment_withdrawn_at_and_more'),
+        ('programmes', '0001_annual_programmes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="event",
-            name="planned_activity",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="An activity of the host zone's approved annual programme; empty for an unplanned event.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="events",
-                to="programmes.plannedactivity",
-                verbose_name="planned activity it delivers",
-            ),
+            model_name='event',
+            name='planned_activity',
+            field=models.ForeignKey(blank=True, help_text="An activity of the host zone's approved annual programme; empty for an unplanned event.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='programmes.plannedactivity', verbose_name='planned activity it delivers'),
         ),
         migrations.AddField(
-            model_name="eventreport",
-            name="spent",
-            field=models.DecimalField(
-                blank=True,
-                decimal_places=0,
-                max_digits=18,
-                null=True,
-                validators=[django.core.validators.MinValueValidator(0)],
-                verbose_name="amount spent (rials)",
-            ),
+            model_name='eventreport',
+            name='spent',
+            field=models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount spent (rials)'),
         ),
         migrations.AddField(
-            model_name="historicalevent",
-            name="planned_activity",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                help_text="An activity of the host zone's approved annual programme; empty for an unplanned event.",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="programmes.plannedactivity",
-                verbose_name="planned activity it delivers",
-            ),
+            model_name='historicalevent',
+            name='planned_activity',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text="An activity of the host zone's approved annual programme; empty for an unplanned event.", null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.plannedactivity', verbose_name='planned activity it delivers'),
         ),
         migrations.AddField(
-            model_name="historicaleventreport",
-            name="spent",
-            field=models.DecimalField(
-                blank=True,
-                decimal_places=0,
-                max_digits=18,
-                null=True,
-                validators=[django.core.validators.MinValueValidator(0)],
-                verbose_name="amount spent (rials)",
-            ),
+            model_name='historicaleventreport',
+            name='spent',
+            field=models.DecimalField(blank=True, decimal_places=0, max_digits=18, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount spent (rials)'),
         ),
     ]

@@ -10,723 +10,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("events", "0007_reportattachment_withdrawn_at_and_more"),
-        ("zones_portal", "0006_historicalapitoken_historicalmembership"),
+        ('events', '0007_reportattachment_withdrawn_at_and_more'),
+        ('zones_portal', '0006_historicalapitoken_historicalmembership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ProgrammeYear",
+            name='ProgrammeYear',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        unique=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1390),
-                            django.core.validators.MaxValueValidator(1500),
-                        ],
-                        verbose_name="Solar Hijri year",
-                    ),
-                ),
-                ("due_on", models.DateField(verbose_name="programmes due on")),
-                ("notes", models.TextField(blank=True, verbose_name="guidance for the zones")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1390), django.core.validators.MaxValueValidator(1500)], verbose_name='Solar Hijri year')),
+                ('due_on', models.DateField(verbose_name='programmes due on')),
+                ('notes', models.TextField(blank=True, verbose_name='guidance for the zones')),
             ],
             options={
-                "verbose_name": "programme year",
-                "verbose_name_plural": "programme years",
-                "ordering": ["-year"],
+                'verbose_name': 'programme year',
+                'verbose_name_plural': 'programme years',
+                'ordering': ['-year'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalPlannedActivity",
+            name='HistoricalPlannedActivity',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "quarter",
-                    models.PositiveSmallIntegerField(
-                        help_text="Spring is the first quarter of the Solar Hijri year.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(4),
-                        ],
-                        verbose_name="quarter",
-                    ),
-                ),
-                (
-                    "month",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Optional: the Solar Hijri month, within the quarter.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(12),
-                        ],
-                        verbose_name="month",
-                    ),
-                ),
-                (
-                    "expected_audience",
-                    models.PositiveIntegerField(default=0, verbose_name="expected audience"),
-                ),
-                (
-                    "budget_zone",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by the zone (rials)",
-                    ),
-                ),
-                (
-                    "budget_secretariat",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by the secretariat (rials)",
-                    ),
-                ),
-                (
-                    "budget_partner",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by partners (rials)",
-                    ),
-                ),
-                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "category",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="events.eventcategory",
-                        verbose_name="category",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('quarter', models.PositiveSmallIntegerField(help_text='Spring is the first quarter of the Solar Hijri year.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quarter')),
+                ('month', models.PositiveSmallIntegerField(blank=True, help_text='Optional: the Solar Hijri month, within the quarter.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month')),
+                ('expected_audience', models.PositiveIntegerField(default=0, verbose_name='expected audience')),
+                ('budget_zone', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by the zone (rials)')),
+                ('budget_secretariat', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by the secretariat (rials)')),
+                ('budget_partner', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by partners (rials)')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('category', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='events.eventcategory', verbose_name='category')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical planned activity",
-                "verbose_name_plural": "historical planned activities",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical planned activity',
+                'verbose_name_plural': 'historical planned activities',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalProgrammeYear",
+            name='HistoricalProgrammeYear',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                (
-                    "year",
-                    models.PositiveSmallIntegerField(
-                        db_index=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1390),
-                            django.core.validators.MaxValueValidator(1500),
-                        ],
-                        verbose_name="Solar Hijri year",
-                    ),
-                ),
-                ("due_on", models.DateField(verbose_name="programmes due on")),
-                ("notes", models.TextField(blank=True, verbose_name="guidance for the zones")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(db_index=True, validators=[django.core.validators.MinValueValidator(1390), django.core.validators.MaxValueValidator(1500)], verbose_name='Solar Hijri year')),
+                ('due_on', models.DateField(verbose_name='programmes due on')),
+                ('notes', models.TextField(blank=True, verbose_name='guidance for the zones')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical programme year",
-                "verbose_name_plural": "historical programme years",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical programme year',
+                'verbose_name_plural': 'historical programme years',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="PlannedActivity",
+            name='PlannedActivity',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300, verbose_name="title")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                (
-                    "quarter",
-                    models.PositiveSmallIntegerField(
-                        help_text="Spring is the first quarter of the Solar Hijri year.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(4),
-                        ],
-                        verbose_name="quarter",
-                    ),
-                ),
-                (
-                    "month",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Optional: the Solar Hijri month, within the quarter.",
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(12),
-                        ],
-                        verbose_name="month",
-                    ),
-                ),
-                (
-                    "expected_audience",
-                    models.PositiveIntegerField(default=0, verbose_name="expected audience"),
-                ),
-                (
-                    "budget_zone",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by the zone (rials)",
-                    ),
-                ),
-                (
-                    "budget_secretariat",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by the secretariat (rials)",
-                    ),
-                ),
-                (
-                    "budget_partner",
-                    models.DecimalField(
-                        decimal_places=0,
-                        default=0,
-                        max_digits=18,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="funded by partners (rials)",
-                    ),
-                ),
-                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
-                (
-                    "category",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="events.eventcategory",
-                        verbose_name="category",
-                    ),
-                ),
-                (
-                    "partner_institutions",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="+",
-                        to="zones_portal.institution",
-                        verbose_name="partner institutions",
-                    ),
-                ),
-                (
-                    "partner_zones",
-                    models.ManyToManyField(
-                        blank=True, related_name="+", to="zones_portal.zone", verbose_name="partner zones"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300, verbose_name='title')),
+                ('description', models.TextField(blank=True, verbose_name='description')),
+                ('quarter', models.PositiveSmallIntegerField(help_text='Spring is the first quarter of the Solar Hijri year.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(4)], verbose_name='quarter')),
+                ('month', models.PositiveSmallIntegerField(blank=True, help_text='Optional: the Solar Hijri month, within the quarter.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='month')),
+                ('expected_audience', models.PositiveIntegerField(default=0, verbose_name='expected audience')),
+                ('budget_zone', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by the zone (rials)')),
+                ('budget_secretariat', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by the secretariat (rials)')),
+                ('budget_partner', models.DecimalField(decimal_places=0, default=0, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='funded by partners (rials)')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='events.eventcategory', verbose_name='category')),
+                ('partner_institutions', models.ManyToManyField(blank=True, related_name='+', to='zones_portal.institution', verbose_name='partner institutions')),
+                ('partner_zones', models.ManyToManyField(blank=True, related_name='+', to='zones_portal.zone', verbose_name='partner zones')),
             ],
             options={
-                "verbose_name": "planned activity",
-                "verbose_name_plural": "planned activities",
-                "ordering": ["programme", "quarter", "month", "sort_order", "pk"],
+                'verbose_name': 'planned activity',
+                'verbose_name_plural': 'planned activities',
+                'ordering': ['programme', 'quarter', 'month', 'sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalPlannedActivity_partner_zones",
+            name='HistoricalPlannedActivity_partner_zones',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="programmes.historicalplannedactivity",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="zones_portal.zone",
-                    ),
-                ),
-                (
-                    "plannedactivity",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="programmes.plannedactivity",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programmes.historicalplannedactivity')),
+                ('zone', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones_portal.zone')),
+                ('plannedactivity', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.plannedactivity')),
             ],
             options={
-                "verbose_name": "HistoricalPlannedActivity_partner_zones",
+                'verbose_name': 'HistoricalPlannedActivity_partner_zones',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalPlannedActivity_partner_institutions",
+            name='HistoricalPlannedActivity_partner_institutions',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
-                (
-                    "history",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        to="programmes.historicalplannedactivity",
-                    ),
-                ),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="zones_portal.institution",
-                    ),
-                ),
-                (
-                    "plannedactivity",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_tablespace="",
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="programmes.plannedactivity",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='programmes.historicalplannedactivity')),
+                ('institution', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones_portal.institution')),
+                ('plannedactivity', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.plannedactivity')),
             ],
             options={
-                "verbose_name": "HistoricalPlannedActivity_partner_institutions",
+                'verbose_name': 'HistoricalPlannedActivity_partner_institutions',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Programme",
+            name='Programme',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="aims of the year")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("returned", "Returned for revision"),
-                            ("approved", "Approved"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("return_comment", models.TextField(blank=True, verbose_name="secretariat's comment")),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="last submitted")),
-                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="drafted by",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="programmes",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
-                (
-                    "year",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="programmes",
-                        to="programmes.programmeyear",
-                        verbose_name="year",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('summary', models.TextField(blank=True, verbose_name='aims of the year')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for revision'), ('approved', 'Approved')], default='draft', max_length=16, verbose_name='status')),
+                ('return_comment', models.TextField(blank=True, verbose_name="secretariat's comment")),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='last submitted')),
+                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='drafted by')),
+                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='zones_portal.zone', verbose_name='zone')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='programmes.programmeyear', verbose_name='year')),
             ],
             options={
-                "verbose_name": "annual programme",
-                "verbose_name_plural": "annual programmes",
-                "ordering": ["-year__year", "zone__sort_order"],
+                'verbose_name': 'annual programme',
+                'verbose_name_plural': 'annual programmes',
+                'ordering': ['-year__year', 'zone__sort_order'],
             },
         ),
         migrations.AddField(
-            model_name="plannedactivity",
-            name="programme",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="activities",
-                to="programmes.programme",
-                verbose_name="programme",
-            ),
+            model_name='plannedactivity',
+            name='programme',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='programmes.programme', verbose_name='programme'),
         ),
         migrations.AddField(
-            model_name="historicalplannedactivity",
-            name="programme",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="programmes.programme",
-                verbose_name="programme",
-            ),
+            model_name='historicalplannedactivity',
+            name='programme',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programme', verbose_name='programme'),
         ),
         migrations.CreateModel(
-            name="ProgrammeStatusChange",
+            name='ProgrammeStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("returned", "Returned for revision"),
-                            ("approved", "Approved"),
-                        ],
-                        max_length=16,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("returned", "Returned for revision"),
-                            ("approved", "Approved"),
-                        ],
-                        max_length=16,
-                        verbose_name="to",
-                    ),
-                ),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="programmes.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for revision'), ('approved', 'Approved')], max_length=16, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for revision'), ('approved', 'Approved')], max_length=16, verbose_name='to')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='programmes.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["changed_at", "pk"],
-                "abstract": False,
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['changed_at', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="ProgrammeVersion",
+            name='ProgrammeVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.PositiveSmallIntegerField(verbose_name="version")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("submitted", "As submitted"), ("approved", "As approved")],
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("content", models.JSONField(verbose_name="content")),
-                ("comment", models.TextField(blank=True, verbose_name="comment")),
-                ("made_at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
-                (
-                    "made_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="versions",
-                        to="programmes.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveSmallIntegerField(verbose_name='version')),
+                ('kind', models.CharField(choices=[('submitted', 'As submitted'), ('approved', 'As approved')], max_length=16, verbose_name='kind')),
+                ('content', models.JSONField(verbose_name='content')),
+                ('comment', models.TextField(blank=True, verbose_name='comment')),
+                ('made_at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
+                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='programmes.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "programme version",
-                "verbose_name_plural": "programme versions",
-                "ordering": ["programme", "number"],
+                'verbose_name': 'programme version',
+                'verbose_name_plural': 'programme versions',
+                'ordering': ['programme', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalProgramme",
+            name='HistoricalProgramme',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("summary", models.TextField(blank=True, verbose_name="aims of the year")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("returned", "Returned for revision"),
-                            ("approved", "Approved"),
-                        ],
-                        default="draft",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("return_comment", models.TextField(blank=True, verbose_name="secretariat's comment")),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="last submitted")),
-                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved")),
-                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created")),
-                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="drafted by",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
-                (
-                    "year",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="programmes.programmeyear",
-                        verbose_name="year",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('summary', models.TextField(blank=True, verbose_name='aims of the year')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('returned', 'Returned for revision'), ('approved', 'Approved')], default='draft', max_length=16, verbose_name='status')),
+                ('return_comment', models.TextField(blank=True, verbose_name="secretariat's comment")),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='last submitted')),
+                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='drafted by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('zone', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='zones_portal.zone', verbose_name='zone')),
+                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programmes.programmeyear', verbose_name='year')),
             ],
             options={
-                "verbose_name": "historical annual programme",
-                "verbose_name_plural": "historical annual programmes",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical annual programme',
+                'verbose_name_plural': 'historical annual programmes',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddConstraint(
-            model_name="plannedactivity",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("month__isnull", True),
-                    models.Q(
-                        (
-                            "month__gte",
-                            django.db.models.expressions.CombinedExpression(
-                                django.db.models.expressions.CombinedExpression(
-                                    django.db.models.expressions.CombinedExpression(
-                                        models.F("quarter"), "-", models.Value(1)
-                                    ),
-                                    "*",
-                                    models.Value(3),
-                                ),
-                                "+",
-                                models.Value(1),
-                            ),
-                        ),
-                        (
-                            "month__lte",
-                            django.db.models.expressions.CombinedExpression(
-                                models.F("quarter"), "*", models.Value(3)
-                            ),
-                        ),
-                    ),
-                    _connector="OR",
-                ),
-                name="planned_month_within_its_quarter",
-            ),
+            model_name='plannedactivity',
+            constraint=models.CheckConstraint(condition=models.Q(('month__isnull', True), models.Q(('month__gte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('quarter'), '-', models.Value(1)), '*', models.Value(3)), '+', models.Value(1))), ('month__lte', django.db.models.expressions.CombinedExpression(models.F('quarter'), '*', models.Value(3)))), _connector='OR'), name='planned_month_within_its_quarter'),
         ),
         migrations.AddConstraint(
-            model_name="programmeversion",
-            constraint=models.UniqueConstraint(
-                fields=("programme", "number"), name="one_programme_version_per_number"
-            ),
+            model_name='programmeversion',
+            constraint=models.UniqueConstraint(fields=('programme', 'number'), name='one_programme_version_per_number'),
         ),
         migrations.AddConstraint(
-            model_name="programme",
-            constraint=models.UniqueConstraint(fields=("zone", "year"), name="one_programme_per_zone_year"),
+            model_name='programme',
+            constraint=models.UniqueConstraint(fields=('zone', 'year'), name='one_programme_per_zone_year'),
         ),
     ]

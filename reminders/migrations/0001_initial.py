@@ -7,167 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
+        ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RuleSetting",
+            name='RuleSetting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rule", models.CharField(max_length=40, unique=True, verbose_name="rule")),
-                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
-                (
-                    "offsets",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Days, as a list such as [14, 7, 1]; what each number counts from is in the rule's description.",
-                        verbose_name="offsets in days",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rule', models.CharField(max_length=40, unique=True, verbose_name='rule')),
+                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                ('offsets', models.JSONField(blank=True, default=list, help_text="Days, as a list such as [14, 7, 1]; what each number counts from is in the rule's description.", verbose_name='offsets in days')),
             ],
             options={
-                "verbose_name": "reminder rule",
-                "verbose_name_plural": "reminder rules",
-                "ordering": ["rule"],
+                'verbose_name': 'reminder rule',
+                'verbose_name_plural': 'reminder rules',
+                'ordering': ['rule'],
             },
         ),
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("rule", models.CharField(max_length=40, verbose_name="rule")),
-                ("object_id", models.PositiveBigIntegerField(verbose_name="about (id)")),
-                (
-                    "occasion",
-                    models.CharField(
-                        help_text="Which reminder of the rule this is, tied to the date it counts from.",
-                        max_length=80,
-                        verbose_name="occasion",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="What the reminder says, in the recipient's language.",
-                        max_length=300,
-                        verbose_name="title",
-                    ),
-                ),
-                ("due_at", models.DateTimeField(verbose_name="due")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("sending", "Sending"),
-                            ("sent", "Sent"),
-                            ("failed", "Failed"),
-                            ("cancelled", "Cancelled"),
-                            ("missed", "Missed: found too late to send"),
-                        ],
-                        default="pending",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("last_error", models.TextField(blank=True, verbose_name="last error")),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
-                ),
-                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="queued")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
-                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read")),
-                (
-                    "content_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="contenttypes.contenttype",
-                        verbose_name="about (type)",
-                    ),
-                ),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recipient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('rule', models.CharField(max_length=40, verbose_name='rule')),
+                ('object_id', models.PositiveBigIntegerField(verbose_name='about (id)')),
+                ('occasion', models.CharField(help_text='Which reminder of the rule this is, tied to the date it counts from.', max_length=80, verbose_name='occasion')),
+                ('title', models.CharField(help_text="What the reminder says, in the recipient's language.", max_length=300, verbose_name='title')),
+                ('due_at', models.DateTimeField(verbose_name='due')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('cancelled', 'Cancelled'), ('missed', 'Missed: found too late to send')], default='pending', max_length=16, verbose_name='status')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('last_error', models.TextField(blank=True, verbose_name='last error')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
+                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='queued')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read')),
+                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='about (type)')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],
             options={
-                "verbose_name": "notification",
-                "verbose_name_plural": "notifications",
-                "ordering": ["-due_at", "-pk"],
+                'verbose_name': 'notification',
+                'verbose_name_plural': 'notifications',
+                'ordering': ['-due_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="DeliveryAttempt",
+            name='DeliveryAttempt',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("succeeded", models.BooleanField(verbose_name="succeeded")),
-                ("error", models.TextField(blank=True, verbose_name="error")),
-                (
-                    "notification",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="delivery_attempts",
-                        to="reminders.notification",
-                        verbose_name="notification",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('succeeded', models.BooleanField(verbose_name='succeeded')),
+                ('error', models.TextField(blank=True, verbose_name='error')),
+                ('notification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='delivery_attempts', to='reminders.notification', verbose_name='notification')),
             ],
             options={
-                "verbose_name": "delivery attempt",
-                "verbose_name_plural": "delivery attempts",
-                "ordering": ["at", "pk"],
+                'verbose_name': 'delivery attempt',
+                'verbose_name_plural': 'delivery attempts',
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(
-                condition=models.Q(("status", "pending")), fields=["due_at"], name="notification_pending_due"
-            ),
+            model_name='notification',
+            index=models.Index(condition=models.Q(('status', 'pending')), fields=['due_at'], name='notification_pending_due'),
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(fields=["recipient", "read_at"], name="notification_recipient_read"),
+            model_name='notification',
+            index=models.Index(fields=['recipient', 'read_at'], name='notification_recipient_read'),
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(
-                fields=["content_type", "object_id", "rule"], name="notification_subject_rule"
-            ),
+            model_name='notification',
+            index=models.Index(fields=['content_type', 'object_id', 'rule'], name='notification_subject_rule'),
         ),
         migrations.AddConstraint(
-            model_name="notification",
-            constraint=models.UniqueConstraint(
-                fields=("rule", "content_type", "object_id", "recipient", "occasion"),
-                name="one_notification_per_occasion_and_recipient",
-            ),
+            model_name='notification',
+            constraint=models.UniqueConstraint(fields=('rule', 'content_type', 'object_id', 'recipient', 'occasion'), name='one_notification_per_occasion_and_recipient'),
         ),
     ]

@@ -4,22 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reminders", "0001_initial"),
+        ('reminders', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="notification",
-            name="channel",
-            field=models.CharField(
-                choices=[
-                    ("email", "Email and dashboard"),
-                    ("dashboard", "Dashboard only (no email address)"),
-                ],
-                default="email",
-                max_length=16,
-                verbose_name="channel",
-            ),
+            model_name='notification',
+            name='channel',
+            field=models.CharField(choices=[('email', 'Email and dashboard'), ('dashboard', 'Dashboard only (no email address)')], default='email', max_length=16, verbose_name='channel'),
         ),
     ]

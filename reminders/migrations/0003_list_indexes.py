@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("reminders", "0002_notification_channel"),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('reminders', '0002_notification_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(fields=["recipient", "-due_at", "-id"], name="notification_recipient_due"),
+            model_name='notification',
+            index=models.Index(fields=['recipient', '-due_at', '-id'], name='notification_recipient_due'),
         ),
     ]

@@ -5,24 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("reminders", "0003_list_indexes"),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('reminders', '0003_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="notification",
-            name="lease_until",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="being sent until"),
+            model_name='notification',
+            name='lease_until',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='being sent until'),
         ),
         migrations.AddIndex(
-            model_name="notification",
-            index=models.Index(
-                condition=models.Q(("status", "sending")),
-                fields=["lease_until"],
-                name="notification_sending_lease",
-            ),
+            model_name='notification',
+            index=models.Index(condition=models.Q(('status', 'sending')), fields=['lease_until'], name='notification_sending_lease'),
         ),
     ]

@@ -7,54 +7,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("reminders", "0004_notification_lease_until"),
+        ('reminders', '0004_notification_lease_until'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="HistoricalRuleSetting",
+            name='HistoricalRuleSetting',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
-                ),
-                ("rule", models.CharField(db_index=True, max_length=40, verbose_name="rule")),
-                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
-                (
-                    "offsets",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="Days, as a list such as [14, 7, 1]; what each number counts from is in the rule's description.",
-                        verbose_name="offsets in days",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('rule', models.CharField(db_index=True, max_length=40, verbose_name='rule')),
+                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
+                ('offsets', models.JSONField(blank=True, default=list, help_text="Days, as a list such as [14, 7, 1]; what each number counts from is in the rule's description.", verbose_name='offsets in days')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical reminder rule",
-                "verbose_name_plural": "historical reminder rules",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical reminder rule',
+                'verbose_name_plural': 'historical reminder rules',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -12,26 +12,22 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("contenttypes", "0002_remove_content_type_name"),
-        ("reminders", "0005_historicalrulesetting"),
+        ('contenttypes', '0002_remove_content_type_name'),
+        ('reminders', '0005_historicalrulesetting'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         RemoveIndexWithoutLocking(
-            model_name="notification",
-            name="notification_recipient_read",
+            model_name='notification',
+            name='notification_recipient_read',
         ),
         RemoveIndexWithoutLocking(
-            model_name="notification",
-            name="notification_recipient_due",
+            model_name='notification',
+            name='notification_recipient_due',
         ),
         AddIndexWithoutLocking(
-            model_name="notification",
-            index=models.Index(
-                condition=models.Q(("status__in", ["pending", "sending", "sent", "failed"])),
-                fields=["recipient", "-due_at", "-id"],
-                name="notification_shown_recipient",
-            ),
+            model_name='notification',
+            index=models.Index(condition=models.Q(('status__in', ['pending', 'sending', 'sent', 'failed'])), fields=['recipient', '-due_at', '-id'], name='notification_shown_recipient'),
         ),
     ]

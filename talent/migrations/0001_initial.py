@@ -13,582 +13,239 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("zones_portal", "0002_seed_the_seven_free_zones"),
+        ('zones_portal', '0002_seed_the_seven_free_zones'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Discipline",
+            name='Discipline',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("slug", models.SlugField(unique=True, verbose_name="short name")),
-                ("name_fa", models.CharField(max_length=100, verbose_name="name in Persian")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name in English")),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("sort_order", models.PositiveSmallIntegerField(default=100, verbose_name="order in lists")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(unique=True, verbose_name='short name')),
+                ('name_fa', models.CharField(max_length=100, verbose_name='name in Persian')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name in English')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='order in lists')),
             ],
             options={
-                "verbose_name": "discipline",
-                "verbose_name_plural": "disciplines",
-                "ordering": ["sort_order", "slug"],
+                'verbose_name': 'discipline',
+                'verbose_name_plural': 'disciplines',
+                'ordering': ['sort_order', 'slug'],
             },
         ),
         migrations.CreateModel(
-            name="ScoringCriterion",
+            name='ScoringCriterion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="criterion")),
-                (
-                    "weight",
-                    models.DecimalField(
-                        decimal_places=2,
-                        default=1,
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(decimal.Decimal("0.01"))],
-                        verbose_name="weight",
-                    ),
-                ),
-                (
-                    "max_score",
-                    models.PositiveSmallIntegerField(
-                        default=10,
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(1000),
-                        ],
-                        verbose_name="maximum score",
-                    ),
-                ),
-                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='criterion')),
+                ('weight', models.DecimalField(decimal_places=2, default=1, max_digits=6, validators=[django.core.validators.MinValueValidator(decimal.Decimal("0.01"))], verbose_name='weight')),
+                ('max_score', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(1000)], verbose_name='maximum score')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
             ],
             options={
-                "verbose_name": "scoring criterion",
-                "verbose_name_plural": "scoring criteria",
-                "ordering": ["call", "sort_order", "pk"],
+                'verbose_name': 'scoring criterion',
+                'verbose_name_plural': 'scoring criteria',
+                'ordering': ['call', 'sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Application",
+            name='Application',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "tracking_code",
-                    models.CharField(
-                        default=talent.models.new_tracking_code,
-                        max_length=9,
-                        unique=True,
-                        verbose_name="tracking code",
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("birth_date", models.DateField(verbose_name="birth date")),
-                ("email", models.EmailField(max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("statement", models.TextField(verbose_name="artist's statement")),
-                (
-                    "portfolio_links",
-                    models.TextField(
-                        blank=True, help_text="One address per line.", verbose_name="portfolio links"
-                    ),
-                ),
-                ("consent", models.BooleanField(default=False, verbose_name="consent")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("submitted", "Submitted"),
-                            ("under_review", "Under review"),
-                            ("shortlisted", "Shortlisted"),
-                            ("selected", "Selected"),
-                            ("not_selected", "Not selected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="submitted",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("language", models.CharField(default="fa", max_length=8, verbose_name="language")),
-                (
-                    "submitted_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="submitted"),
-                ),
-                (
-                    "nominated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="nominations",
-                        to="zones_portal.institution",
-                        verbose_name="nominated by",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="applications",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
-                (
-                    "discipline",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="applications",
-                        to="talent.discipline",
-                        verbose_name="discipline",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('tracking_code', models.CharField(default=talent.models.new_tracking_code, max_length=9, unique=True, verbose_name='tracking code')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('birth_date', models.DateField(verbose_name='birth date')),
+                ('email', models.EmailField(max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('statement', models.TextField(verbose_name="artist's statement")),
+                ('portfolio_links', models.TextField(blank=True, help_text='One address per line.', verbose_name='portfolio links')),
+                ('consent', models.BooleanField(default=False, verbose_name='consent')),
+                ('status', models.CharField(choices=[('submitted', 'Submitted'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('selected', 'Selected'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], default='submitted', max_length=16, verbose_name='status')),
+                ('language', models.CharField(default='fa', max_length=8, verbose_name='language')),
+                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='submitted')),
+                ('nominated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='nominations', to='zones_portal.institution', verbose_name='nominated by')),
+                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='zones_portal.zone', verbose_name='zone')),
+                ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='talent.discipline', verbose_name='discipline')),
             ],
             options={
-                "verbose_name": "application",
-                "verbose_name_plural": "applications",
-                "ordering": ["call", "submitted_at", "pk"],
+                'verbose_name': 'application',
+                'verbose_name_plural': 'applications',
+                'ordering': ['call', 'submitted_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ApplicationStatusChange",
+            name='ApplicationStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("submitted", "Submitted"),
-                            ("under_review", "Under review"),
-                            ("shortlisted", "Shortlisted"),
-                            ("selected", "Selected"),
-                            ("not_selected", "Not selected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=16,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("submitted", "Submitted"),
-                            ("under_review", "Under review"),
-                            ("shortlisted", "Shortlisted"),
-                            ("selected", "Selected"),
-                            ("not_selected", "Not selected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=16,
-                        verbose_name="to",
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="talent.application",
-                        verbose_name="application",
-                    ),
-                ),
-                (
-                    "changed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('from_status', models.CharField(blank=True, choices=[('submitted', 'Submitted'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('selected', 'Selected'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('submitted', 'Submitted'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('selected', 'Selected'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], max_length=16, verbose_name='to')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='talent.application', verbose_name='application')),
+                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["changed_at", "pk"],
-                "abstract": False,
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['changed_at', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="Assignment",
+            name='Assignment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "conflict_declared_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="conflict of interest declared"),
-                ),
-                ("conflict_note", models.TextField(blank=True, verbose_name="conflict of interest")),
-                ("scored_at", models.DateTimeField(blank=True, null=True, verbose_name="scored")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assignments",
-                        to="talent.application",
-                        verbose_name="application",
-                    ),
-                ),
-                (
-                    "juror",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="assignments",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="juror",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('conflict_declared_at', models.DateTimeField(blank=True, null=True, verbose_name='conflict of interest declared')),
+                ('conflict_note', models.TextField(blank=True, verbose_name='conflict of interest')),
+                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='talent.application', verbose_name='application')),
+                ('juror', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to=settings.AUTH_USER_MODEL, verbose_name='juror')),
             ],
             options={
-                "verbose_name": "assignment",
-                "verbose_name_plural": "assignments",
+                'verbose_name': 'assignment',
+                'verbose_name_plural': 'assignments',
             },
         ),
         migrations.CreateModel(
-            name="Artist",
+            name='Artist',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("bio", models.TextField(blank=True, verbose_name="biography")),
-                ("website", zones_portal.fields.WebsiteField(blank=True, verbose_name="website")),
-                ("joined_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined")),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                (
-                    "application",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="artist",
-                        to="talent.application",
-                        verbose_name="selected through",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="artists",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
-                (
-                    "disciplines",
-                    models.ManyToManyField(
-                        related_name="artists", to="talent.discipline", verbose_name="disciplines"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('bio', models.TextField(blank=True, verbose_name='biography')),
+                ('website', zones_portal.fields.WebsiteField(blank=True, verbose_name='website')),
+                ('joined_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='joined')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('application', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='artist', to='talent.application', verbose_name='selected through')),
+                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='artists', to='zones_portal.zone', verbose_name='zone')),
+                ('disciplines', models.ManyToManyField(related_name='artists', to='talent.discipline', verbose_name='disciplines')),
             ],
             options={
-                "verbose_name": "artist",
-                "verbose_name_plural": "artist network",
-                "ordering": ["full_name", "pk"],
+                'verbose_name': 'artist',
+                'verbose_name_plural': 'artist network',
+                'ordering': ['full_name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="JuryMember",
+            name='JuryMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "disciplines",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Leave empty for all the call's disciplines.",
-                        to="talent.discipline",
-                        verbose_name="disciplines judged",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="jury_memberships",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="juror",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('disciplines', models.ManyToManyField(blank=True, help_text="Leave empty for all the call's disciplines.", to='talent.discipline', verbose_name='disciplines judged')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='jury_memberships', to=settings.AUTH_USER_MODEL, verbose_name='juror')),
             ],
             options={
-                "verbose_name": "juror",
-                "verbose_name_plural": "jury",
+                'verbose_name': 'juror',
+                'verbose_name_plural': 'jury',
             },
         ),
         migrations.CreateModel(
-            name="PortfolioFile",
+            name='PortfolioFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "file",
-                    models.FileField(
-                        upload_to=zones_portal.files.PrivatePath("portfolios"),
-                        validators=[
-                            zones_portal.files.ContentValidator(
-                                {"jpeg": 10, "mp3": 30, "mp4": 100, "pdf": 20, "png": 10}, 100
-                            )
-                        ],
-                        verbose_name="file",
-                    ),
-                ),
-                ("original_name", models.CharField(max_length=255, verbose_name="file name")),
-                ("kind", models.CharField(max_length=8, verbose_name="kind")),
-                ("size", models.PositiveIntegerField(verbose_name="size in bytes")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="files",
-                        to="talent.application",
-                        verbose_name="application",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(upload_to=zones_portal.files.PrivatePath('portfolios'), validators=[zones_portal.files.ContentValidator({'jpeg': 10, 'mp3': 30, 'mp4': 100, 'pdf': 20, 'png': 10}, 100)], verbose_name='file')),
+                ('original_name', models.CharField(max_length=255, verbose_name='file name')),
+                ('kind', models.CharField(max_length=8, verbose_name='kind')),
+                ('size', models.PositiveIntegerField(verbose_name='size in bytes')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='talent.application', verbose_name='application')),
             ],
             options={
-                "verbose_name": "portfolio file",
-                "verbose_name_plural": "portfolio files",
-                "ordering": ["application", "pk"],
+                'verbose_name': 'portfolio file',
+                'verbose_name_plural': 'portfolio files',
+                'ordering': ['application', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Score",
+            name='Score',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "value",
-                    models.DecimalField(
-                        decimal_places=2,
-                        max_digits=7,
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="score",
-                    ),
-                ),
-                ("scored_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="scored")),
-                (
-                    "assignment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scores",
-                        to="talent.assignment",
-                        verbose_name="assignment",
-                    ),
-                ),
-                (
-                    "criterion",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="scores",
-                        to="talent.scoringcriterion",
-                        verbose_name="criterion",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('value', models.DecimalField(decimal_places=2, max_digits=7, validators=[django.core.validators.MinValueValidator(0)], verbose_name='score')),
+                ('scored_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='scored')),
+                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='talent.assignment', verbose_name='assignment')),
+                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='talent.scoringcriterion', verbose_name='criterion')),
             ],
             options={
-                "verbose_name": "score",
-                "verbose_name_plural": "scores",
+                'verbose_name': 'score',
+                'verbose_name_plural': 'scores',
             },
         ),
         migrations.CreateModel(
-            name="TalentCall",
+            name='TalentCall',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("description", models.TextField(verbose_name="description")),
-                (
-                    "min_age",
-                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="minimum age"),
-                ),
-                (
-                    "max_age",
-                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="maximum age"),
-                ),
-                ("opens_at", models.DateTimeField(verbose_name="opens")),
-                ("closes_at", models.DateTimeField(verbose_name="closes")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published"), ("finished", "Finished")],
-                        default="draft",
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
-                (
-                    "disciplines",
-                    models.ManyToManyField(
-                        related_name="calls", to="talent.discipline", verbose_name="disciplines"
-                    ),
-                ),
-                (
-                    "eligible_zones",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Leave empty to open the call to applicants from every zone.",
-                        related_name="talent_calls",
-                        to="zones_portal.zone",
-                        verbose_name="eligible zones",
-                    ),
-                ),
-                (
-                    "jurors",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="jury_calls",
-                        through="talent.JuryMember",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="jury",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('description', models.TextField(verbose_name='description')),
+                ('min_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum age')),
+                ('max_age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
+                ('opens_at', models.DateTimeField(verbose_name='opens')),
+                ('closes_at', models.DateTimeField(verbose_name='closes')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('finished', 'Finished')], default='draft', max_length=16, verbose_name='status')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
+                ('disciplines', models.ManyToManyField(related_name='calls', to='talent.discipline', verbose_name='disciplines')),
+                ('eligible_zones', models.ManyToManyField(blank=True, help_text='Leave empty to open the call to applicants from every zone.', related_name='talent_calls', to='zones_portal.zone', verbose_name='eligible zones')),
+                ('jurors', models.ManyToManyField(blank=True, related_name='jury_calls', through='talent.JuryMember', to=settings.AUTH_USER_MODEL, verbose_name='jury')),
             ],
             options={
-                "verbose_name": "talent call",
-                "verbose_name_plural": "talent calls",
-                "ordering": ["-opens_at", "pk"],
+                'verbose_name': 'talent call',
+                'verbose_name_plural': 'talent calls',
+                'ordering': ['-opens_at', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="scoringcriterion",
-            name="call",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="criteria",
-                to="talent.talentcall",
-                verbose_name="call",
-            ),
+            model_name='scoringcriterion',
+            name='call',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='talent.talentcall', verbose_name='call'),
         ),
         migrations.AddField(
-            model_name="jurymember",
-            name="call",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="jury",
-                to="talent.talentcall",
-                verbose_name="call",
-            ),
+            model_name='jurymember',
+            name='call',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='jury', to='talent.talentcall', verbose_name='call'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="call",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="talent.talentcall",
-                verbose_name="call",
-            ),
+            model_name='application',
+            name='call',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='talent.talentcall', verbose_name='call'),
         ),
         migrations.AddIndex(
-            model_name="assignment",
-            index=models.Index(fields=["juror", "scored_at"], name="assignment_juror_scored"),
+            model_name='assignment',
+            index=models.Index(fields=['juror', 'scored_at'], name='assignment_juror_scored'),
         ),
         migrations.AddConstraint(
-            model_name="assignment",
-            constraint=models.UniqueConstraint(
-                fields=("application", "juror"), name="one_assignment_per_juror_and_application"
-            ),
+            model_name='assignment',
+            constraint=models.UniqueConstraint(fields=('application', 'juror'), name='one_assignment_per_juror_and_application'),
         ),
         migrations.AddConstraint(
-            model_name="score",
-            constraint=models.UniqueConstraint(
-                fields=("assignment", "criterion"), name="one_score_per_criterion"
-            ),
+            model_name='score',
+            constraint=models.UniqueConstraint(fields=('assignment', 'criterion'), name='one_score_per_criterion'),
         ),
         migrations.AddConstraint(
-            model_name="score",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("value__gte", 0)), name="score_not_negative"
-            ),
+            model_name='score',
+            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='score_not_negative'),
         ),
         migrations.AddConstraint(
-            model_name="talentcall",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("closes_at__gt", models.F("opens_at"))), name="call_closes_after_it_opens"
-            ),
+            model_name='talentcall',
+            constraint=models.CheckConstraint(condition=models.Q(('closes_at__gt', models.F('opens_at'))), name='call_closes_after_it_opens'),
         ),
         migrations.AddConstraint(
-            model_name="talentcall",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("min_age__isnull", True),
-                    ("max_age__isnull", True),
-                    ("max_age__gte", models.F("min_age")),
-                    _connector="OR",
-                ),
-                name="call_age_range_is_a_range",
-            ),
+            model_name='talentcall',
+            constraint=models.CheckConstraint(condition=models.Q(('min_age__isnull', True), ('max_age__isnull', True), ('max_age__gte', models.F('min_age')), _connector='OR'), name='call_age_range_is_a_range'),
         ),
         migrations.AddConstraint(
-            model_name="jurymember",
-            constraint=models.UniqueConstraint(fields=("call", "user"), name="one_seat_per_juror_and_call"),
+            model_name='jurymember',
+            constraint=models.UniqueConstraint(fields=('call', 'user'), name='one_seat_per_juror_and_call'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["call", "status"], name="application_call_status"),
+            model_name='application',
+            index=models.Index(fields=['call', 'status'], name='application_call_status'),
         ),
         migrations.AddConstraint(
-            model_name="application",
-            constraint=models.UniqueConstraint(
-                fields=("call", "email"), name="one_application_per_person_and_call"
-            ),
+            model_name='application',
+            constraint=models.UniqueConstraint(fields=('call', 'email'), name='one_application_per_person_and_call'),
         ),
     ]

@@ -6,49 +6,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("talent", "0002_seed_disciplines"),
+        ('talent', '0002_seed_disciplines'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Receipt",
+            name='Receipt',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="owed since"),
-                ),
-                ("queued_at", models.DateTimeField(blank=True, null=True, verbose_name="queued")),
-                ("lease_until", models.DateTimeField(blank=True, null=True, verbose_name="being sent until")),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("last_error", models.TextField(blank=True, verbose_name="last error")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
-                (
-                    "application",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="receipt",
-                        to="talent.application",
-                        verbose_name="application",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='owed since')),
+                ('queued_at', models.DateTimeField(blank=True, null=True, verbose_name='queued')),
+                ('lease_until', models.DateTimeField(blank=True, null=True, verbose_name='being sent until')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('last_error', models.TextField(blank=True, verbose_name='last error')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
+                ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='receipt', to='talent.application', verbose_name='application')),
             ],
             options={
-                "verbose_name": "receipt",
-                "verbose_name_plural": "receipts",
-                "indexes": [
-                    models.Index(
-                        condition=models.Q(("sent_at__isnull", True)),
-                        fields=["created_at"],
-                        name="receipt_owed",
-                    )
-                ],
+                'verbose_name': 'receipt',
+                'verbose_name_plural': 'receipts',
+                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='receipt_owed')],
             },
         ),
     ]

@@ -10,260 +10,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Institution",
+            name='Institution',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Used in addresses and the API.", unique=True, verbose_name="short name"
-                    ),
-                ),
-                ("name_fa", models.CharField(max_length=200, verbose_name="name in Persian")),
-                ("name_en", models.CharField(blank=True, max_length=200, verbose_name="name in English")),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("website", zones_portal.fields.WebsiteField(blank=True, verbose_name="website")),
-                ("address", models.TextField(blank=True, verbose_name="address")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(help_text='Used in addresses and the API.', unique=True, verbose_name='short name')),
+                ('name_fa', models.CharField(max_length=200, verbose_name='name in Persian')),
+                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name in English')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('website', zones_portal.fields.WebsiteField(blank=True, verbose_name='website')),
+                ('address', models.TextField(blank=True, verbose_name='address')),
             ],
             options={
-                "verbose_name": "institution",
-                "verbose_name_plural": "institutions",
-                "ordering": ["name_fa"],
+                'verbose_name': 'institution',
+                'verbose_name_plural': 'institutions',
+                'ordering': ['name_fa'],
             },
         ),
         migrations.CreateModel(
-            name="Zone",
+            name='Zone',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Used in addresses and the API.", unique=True, verbose_name="short name"
-                    ),
-                ),
-                ("name_fa", models.CharField(max_length=100, verbose_name="name in Persian")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name in English")),
-                ("province_fa", models.CharField(max_length=100, verbose_name="province in Persian")),
-                ("province_en", models.CharField(max_length=100, verbose_name="province in English")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("free", "Free trade-industrial zone"),
-                            ("special", "Special economic zone"),
-                        ],
-                        default="free",
-                        max_length=16,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("sort_order", models.PositiveSmallIntegerField(default=100, verbose_name="order in lists")),
-                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("website", zones_portal.fields.WebsiteField(blank=True, verbose_name="website")),
-                ("address", models.TextField(blank=True, verbose_name="address")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slug', models.SlugField(help_text='Used in addresses and the API.', unique=True, verbose_name='short name')),
+                ('name_fa', models.CharField(max_length=100, verbose_name='name in Persian')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name in English')),
+                ('province_fa', models.CharField(max_length=100, verbose_name='province in Persian')),
+                ('province_en', models.CharField(max_length=100, verbose_name='province in English')),
+                ('kind', models.CharField(choices=[('free', 'Free trade-industrial zone'), ('special', 'Special economic zone')], default='free', max_length=16, verbose_name='kind')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='order in lists')),
+                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('website', zones_portal.fields.WebsiteField(blank=True, verbose_name='website')),
+                ('address', models.TextField(blank=True, verbose_name='address')),
             ],
             options={
-                "verbose_name": "zone",
-                "verbose_name_plural": "zones",
-                "ordering": ["sort_order", "slug"],
+                'verbose_name': 'zone',
+                'verbose_name_plural': 'zones',
+                'ordering': ['sort_order', 'slug'],
             },
         ),
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(
-                        error_messages={"unique": "A user with that username already exists."},
-                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-                        max_length=150,
-                        unique=True,
-                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
-                        verbose_name="username",
-                    ),
-                ),
-                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
-                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
-                (
-                    "is_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates whether the user can log into this admin site.",
-                        verbose_name="staff status",
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
-                        verbose_name="active",
-                    ),
-                ),
-                (
-                    "date_joined",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
-                ),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[("fa", "Persian"), ("en", "English")],
-                        default="fa",
-                        help_text="Pages and messages are shown to this person in this language.",
-                        max_length=8,
-                        verbose_name="language",
-                    ),
-                ),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('language', models.CharField(choices=[('fa', 'Persian'), ('en', 'English')], default='fa', help_text='Pages and messages are shown to this person in this language.', max_length=8, verbose_name='language')),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
-                "verbose_name": "user",
-                "verbose_name_plural": "users",
-                "abstract": False,
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
+                'abstract': False,
             },
             managers=[
-                ("objects", django.contrib.auth.models.UserManager()),
+                ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("secretariat", "Secretariat staff"),
-                            ("deputy", "Zone deputy"),
-                            ("zone_staff", "Zone staff"),
-                            ("institution", "Institution representative"),
-                        ],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                ("job_title", models.CharField(blank=True, max_length=200, verbose_name="job title")),
-                (
-                    "institution",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="zones_portal.institution",
-                        verbose_name="institution",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="membership",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
-                (
-                    "zone",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="zones_portal.zone",
-                        verbose_name="zone",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('secretariat', 'Secretariat staff'), ('deputy', 'Zone deputy'), ('zone_staff', 'Zone staff'), ('institution', 'Institution representative')], max_length=16, verbose_name='role')),
+                ('job_title', models.CharField(blank=True, max_length=200, verbose_name='job title')),
+                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='zones_portal.institution', verbose_name='institution')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('zone', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='zones_portal.zone', verbose_name='zone')),
             ],
             options={
-                "verbose_name": "membership",
-                "verbose_name_plural": "memberships",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("institution__isnull", True),
-                                ("role__in", ["deputy", "zone_staff"]),
-                                ("zone__isnull", False),
-                            ),
-                            models.Q(
-                                ("institution__isnull", False),
-                                ("role", "institution"),
-                                ("zone__isnull", True),
-                            ),
-                            models.Q(
-                                ("institution__isnull", True), ("role", "secretariat"), ("zone__isnull", True)
-                            ),
-                            _connector="OR",
-                        ),
-                        name="membership_zone_roles_have_a_zone_only",
-                    )
-                ],
+                'verbose_name': 'membership',
+                'verbose_name_plural': 'memberships',
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('institution__isnull', True), ('role__in', ['deputy', 'zone_staff']), ('zone__isnull', False)), models.Q(('institution__isnull', False), ('role', 'institution'), ('zone__isnull', True)), models.Q(('institution__isnull', True), ('role', 'secretariat'), ('zone__isnull', True)), _connector='OR'), name='membership_zone_roles_have_a_zone_only')],
             },
         ),
     ]

@@ -6,60 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("zones_portal", "0002_seed_the_seven_free_zones"),
+        ('zones_portal', '0002_seed_the_seven_free_zones'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ApiToken",
+            name='ApiToken',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        blank=True,
-                        help_text="What the key is for, to tell keys apart.",
-                        max_length=100,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "digest",
-                    models.CharField(editable=False, max_length=64, unique=True, verbose_name="digest"),
-                ),
-                ("hint", models.CharField(editable=False, max_length=12, verbose_name="key begins")),
-                (
-                    "write_enabled",
-                    models.BooleanField(
-                        default=True,
-                        help_text="A read-only key can read but not propose, nominate or report.",
-                        verbose_name="may write",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="expires")),
-                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
-                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="last used")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="api_tokens",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(blank=True, help_text='What the key is for, to tell keys apart.', max_length=100, verbose_name='name')),
+                ('digest', models.CharField(editable=False, max_length=64, unique=True, verbose_name='digest')),
+                ('hint', models.CharField(editable=False, max_length=12, verbose_name='key begins')),
+                ('write_enabled', models.BooleanField(default=True, help_text='A read-only key can read but not propose, nominate or report.', verbose_name='may write')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
+                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='last used')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "API key",
-                "verbose_name_plural": "API keys",
-                "ordering": ["-created_at"],
+                'verbose_name': 'API key',
+                'verbose_name_plural': 'API keys',
+                'ordering': ['-created_at'],
             },
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("zones_portal", "0003_apitoken"),
+        ('zones_portal', '0003_apitoken'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="user",
-            name="wants_digest",
-            field=models.BooleanField(
-                default=True,
-                help_text="Secretariat staff get a digest of the week in the zones every Saturday morning.",
-                verbose_name="weekly digest",
-            ),
+            model_name='user',
+            name='wants_digest',
+            field=models.BooleanField(default=True, help_text='Secretariat staff get a digest of the week in the zones every Saturday morning.', verbose_name='weekly digest'),
         ),
     ]

@@ -4,26 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("zones_portal", "0004_user_wants_digest"),
+        ('zones_portal', '0004_user_wants_digest'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Heartbeat",
+            name='Heartbeat',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, unique=True, verbose_name="job")),
-                ("completed_at", models.DateTimeField(verbose_name="last completed")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=100, unique=True, verbose_name='job')),
+                ('completed_at', models.DateTimeField(verbose_name='last completed')),
             ],
             options={
-                "verbose_name": "periodic job run",
-                "verbose_name_plural": "periodic job runs",
+                'verbose_name': 'periodic job run',
+                'verbose_name_plural': 'periodic job runs',
             },
         ),
     ]
