@@ -295,7 +295,10 @@ class Entry(models.Model):
     )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPETING)
     total = models.DecimalField(_("weighted score"), max_digits=9, decimal_places=3, null=True, blank=True)
-    rank = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    rank = models.PositiveSmallIntegerField(pgettext_lazy("standing", "place"), null=True, blank=True)
+    # When the contestant was mailed that they went on: claimed by a conditional update before sending,
+    # so two workers never mail the same news (and given back if the mail could not be sent).
+    told_at = models.DateTimeField(_("contestant told"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -524,7 +527,7 @@ class Certificate(models.Model):
         related_name="certificates",
         verbose_name=_("round"),
     )
-    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    place = models.PositiveSmallIntegerField(pgettext_lazy("standing", "place"), null=True, blank=True)
     serial = models.CharField(_("serial"), max_length=20, unique=True)
     code = models.CharField(
         _("check code"), max_length=16, unique=True, default=new_check_code, editable=False

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.forms import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,7 +21,7 @@ from events import services
 from events.conflicts import conflicts_for
 from events.forms import DECISIONS, DecisionForm, decisions_open_to
 from events.history import STATUS_FIELDS, event_timeline
-from events.models import Event, EventCategory, EventReport, Participation, StatusChange
+from events.models import Event, EventCategory, EventReport, EventSeries, Participation, StatusChange
 from events.plan import activity_label
 from programmes.models import PlannedActivity, Programme
 from zones_portal.admin_search import NormalisedSearchMixin
@@ -59,6 +59,14 @@ def figures_hidden_message(count: int) -> str:
     return ngettext(
         "The figures of %(count)d report are no longer public.",
         "The figures of %(count)d reports are no longer public.",
+        count,
+    ) % {"count": count}
+
+
+def proposed_message(count: int) -> str:
+    return ngettext(
+        "The next edition of %(count)d event is proposed as a draft.",
+        "The next editions of %(count)d events are proposed as drafts.",
         count,
     ) % {"count": count}
 
@@ -160,7 +168,7 @@ class EventAdmin(
     search_fields = ("title", "description", "venue")
     list_select_related = ("host_zone", "category")
     inlines = (ParticipationInline, EventReportInline, StatusChangeInline)
-    fields = (*services.EVENT_FIELDS, "co_organisers", "status", "status_reason", "created_by")
+    fields = (*services.EVENT_FIELDS, "series", "co_organisers", "status", "status_reason", "created_by")
     readonly_fields = ("status", "status_reason", "created_by")
     filter_horizontal = ("co_organisers",)
     actions = (
@@ -169,6 +177,7 @@ class EventAdmin(
         "cancel_selected",
         "show_figures_selected",
         "hide_figures_selected",
+        "propose_next_edition_selected",
     )
     change_form_template = "admin/events/event/change_form.html"
     # Jalali entry in Persian, as on the dashboard.
@@ -240,6 +249,8 @@ class EventAdmin(
             saved = services.update_event(request.user, obj, co_organisers=co_organisers, **data)
         else:
             saved = services.create_event(request.user, co_organisers=co_organisers, **data)
+        if "series" in form.cleaned_data:
+            services.set_event_series(request.user, saved, form.cleaned_data["series"])
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -343,6 +354,17 @@ class EventAdmin(
             request, queryset, "cancel_selected", services.cancel_event, cancelled_message
         )
 
+    @admin.action(description=_("Propose the next edition of the selected events"))
+    def propose_next_edition_selected(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        """Each from its own series' rhythm; one with no fixed interval is proposed from the event's page,
+        which asks the date."""
+        self.run_service(
+            request,
+            queryset.select_related("series"),
+            lambda event: services.propose_next_edition(request.user, event),
+            proposed_message,
+        )
+
     # The public page's figures: the secretariat's decision, through the same service as the dashboard's.
 
     def _set_figures(self, request: HttpRequest, queryset: QuerySet[Event], public: bool) -> None:
@@ -410,3 +432,53 @@ class EventAdmin(
             event.status_reason,
             self.conflict_flag(event),
         ]
+
+
+class EditionInline(SecretariatTabularInline):
+    """The series' editions, read only: each is changed on its own page, through the events' services."""
+
+    model = Event
+    fk_name = "series"
+    extra = 0
+    can_delete = False
+    fields = ("title", "starts", "status")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name = _("edition")
+    verbose_name_plural = _("editions")
+    ordering = ("-starts_at", "-pk")
+
+    @admin.display(description=_("starts"))
+    def starts(self, event: Event) -> str:
+        return format_date(event.starts_at, "datetime")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(NormalisedSearchMixin, ServiceErrorsMixin, SecretariatAdmin):
+    list_display = ("title", "host_zone", "recurrence", "edition_count")
+    list_filter = ("recurrence", "host_zone")
+    search_fields = ("title",)
+    list_select_related = ("host_zone",)
+    fields = ("title", "host_zone", "recurrence", "created_by")
+    readonly_fields = ("created_by",)
+    inlines = (EditionInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EventSeries]:
+        return super().get_queryset(request).annotate(editions=Count("events"))
+
+    @admin.display(description=_("editions"), ordering="editions")
+    def edition_count(self, series: EventSeries) -> int:
+        return series.editions
+
+    def has_delete_permission(self, request: HttpRequest, obj: EventSeries | None = None) -> bool:
+        """A series is the link between its editions; it is renamed, not deleted."""
+        return False
+
+    def save_model(self, request: HttpRequest, obj: EventSeries, form: Any, change: bool) -> None:
+        services.save_series(request.user, obj)

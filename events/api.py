@@ -41,6 +41,8 @@ class EventSerializer(serializers.ModelSerializer):
     agreement = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)  # most carry out none
     # The activity of the host zone's annual programme the event delivers; null for an unplanned event.
     planned_activity = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # The series the event is an edition of (a yearly festival, a monthly evening); null for a one-off.
+    series = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -56,6 +58,7 @@ class EventSerializer(serializers.ModelSerializer):
             "co_organisers",
             "agreement",
             "planned_activity",
+            "series",
             "venue",
             "starts_at",
             "ends_at",

@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.utils import timezone
+import jdatetime
+from django.utils import timezone, translation
 
 from agreements.demo import ART_BUREAU_MOU, EXPORT_MOU
 from agreements.models import Agreement
 from events import services
-from events.models import Event, EventCategory, EventReport, Participation, StatusChange
+from events.models import Event, EventCategory, EventReport, EventSeries, Participation, StatusChange
+from zones_portal.dates import persian_digits
 from zones_portal.models import Institution, User, Zone
 
 Status = Event.Status
@@ -196,7 +198,78 @@ def seed(say: Callable[[str], None]) -> None:
             agreement=Agreement.objects.filter(title=agreement_title).first()
         )
 
+    created += _festival_series(deputies["qeshm"], secretariat, zones, categories["festival"], art_bureau)
+
     if created:
         say(f"{created} demo events.")
     else:
         say("Demo events were already there.")
+
+
+FESTIVAL_SERIES = "جشنواره فرهنگ و هنر جزیره قشم"
+# (attendance, artists, spent in rials, days after the end the report was filed): growing year on year;
+# the middle year's report came late.
+FESTIVAL_REPORTS = (
+    (2400, 85, 3_200_000_000, 5),
+    (3100, 102, 3_900_000_000, 19),
+    (3800, 120, 4_600_000_000, 4),
+)
+
+
+def _festival_series(
+    deputy: User, secretariat: User, zones: dict[str, Zone], festival: EventCategory, art_bureau: Institution
+) -> int:
+    """Qeshm's yearly festival: three past editions, reported, in one series, and this year's proposed
+    from the last one with the one action a deputy has (``propose_next_edition``). Its last edition was
+    held about eleven months ago, so the proposed one is a month or so ahead."""
+    if EventSeries.objects.filter(title=FESTIVAL_SERIES, host_zone=zones["qeshm"]).exists():
+        return 0
+    last_start = _at(-330, 16)
+    starts = [services.shifted(last_start, EventSeries.Recurrence.YEARLY, -back) for back in (2, 1, 0)]
+    series = None
+    editions = []
+    for start, (attendance, artists, spent, report_days) in zip(starts, FESTIVAL_REPORTS, strict=True):
+        year = jdatetime.date.fromgregorian(date=timezone.localtime(start).date()).year
+        edition = services.create_event(
+            deputy,
+            title=f"{FESTIVAL_SERIES} {persian_digits(str(year))}",
+            category=festival,
+            host_zone=zones["qeshm"],
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=72),
+            venue="سالن همایش‌های بین‌المللی قشم",
+            map_link="https://www.openstreetmap.org/?mlat=26.9580&mlon=56.2700#map=15/26.9580/56.2700",
+            description="سه روز موسیقی نواحی، نمایش، صنایع دستی و شب شعر با هنرمندان مناطق آزاد.",
+            expected_audience=3000,
+            participating_zones=[zones["kish"], zones["chabahar"], zones["arvand"]],
+            co_organisers=[art_bureau],
+        )
+        _backdate(
+            edition,
+            [
+                (Status.SUBMITTED, start - dt.timedelta(days=45), deputy, ""),
+                (Status.APPROVED, start - dt.timedelta(days=38), secretariat, ""),
+                (Status.HELD, start + dt.timedelta(hours=73), None, ""),
+                (Status.REPORTED, start + dt.timedelta(days=3 + report_days), deputy, ""),
+            ],
+        )
+        edition.participations.update(
+            answer=Participation.Answer.ACCEPTED, answered_at=start - dt.timedelta(days=30)
+        )
+        EventReport.objects.create(
+            event=edition,
+            attendance=attendance,
+            artists_count=artists,
+            spent=spent,
+            outcomes="اجرای گروه‌های موسیقی نواحی از چهار منطقه، نمایشگاه صنایع دستی و سه شب شعر.",
+            filed_by=deputy,
+            filed_at=start + dt.timedelta(days=3 + report_days),
+        )
+        if series is None:
+            series = services.create_series(deputy, edition, title=FESTIVAL_SERIES)
+        else:
+            services.set_event_series(deputy, edition, series)
+        editions.append(edition)
+    with translation.override("fa"):  # the reason in its timeline, in the deputy's language
+        services.propose_next_edition(deputy, editions[-1])
+    return len(editions) + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +18,13 @@ from zones_portal.search import SearchFilter
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(django_filters.ModelChoiceFilter):
     """A related record chosen by its slug (documented as a string in the API)."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """A related record by its id: a whole number (``1.5`` or ``x`` is a clear 400, not a server error)."""
+
+    field_class = forms.IntegerField
 
 
 class EventFilter(django_filters.FilterSet):
@@ -34,13 +42,15 @@ class EventFilter(django_filters.FilterSet):
         empty_label=_("All categories"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Event.Status.choices)
+    # The editions of one series, by its id (the events' ``series`` field).
+    series = IdFilter(field_name="series_id", label=_("Series"))
     starts_after = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("Starts after"))
     starts_before = DateOrDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("Starts before"))
     search = SearchFilter()
 
     class Meta:
         model = Event
-        fields = ("zone", "category", "status", "starts_after", "starts_before", "search")
+        fields = ("zone", "category", "status", "series", "starts_after", "starts_before", "search")
 
     def filter_zone(self, queryset: QuerySet[Event], name: str, zone: Zone) -> QuerySet[Event]:
         """A zone's events are those it hosts and those it takes part in."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from events import services
-from events.models import Event, EventCategory, EventReport, Participation
+from events.models import Event, EventCategory, EventReport, EventSeries, Participation
 from events.plan import activity_label, jalali_quarter, ordered_activities
 from programmes.models import PlannedActivity, Programme
 from zones_portal import permissions
@@ -61,6 +61,13 @@ class EventForm(forms.Form):
         label=_("Category"), queryset=EventCategory.objects.filter(is_active=True)
     )
     host_zone = forms.ModelChoiceField(label=_("Host zone"), queryset=Zone.objects.filter(is_active=True))
+    series = forms.ModelChoiceField(
+        label=_("Series"),
+        queryset=EventSeries.objects.none(),
+        required=False,
+        empty_label=_("Not part of a series"),
+        help_text=_("If this is an edition of an event your zone holds again and again."),
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
@@ -115,6 +122,23 @@ class EventForm(forms.Form):
             self.fields["participating_zones"].queryset = Zone.objects.filter(is_active=True).exclude(
                 pk=scope.zone_id
             )
+        self._offer_series(user, scope)
+
+    def _offer_series(self, user: Any, scope: Any) -> None:
+        """The host zone's series (every zone's, named with their zone, for the secretariat; the service
+        checks the series is the host's). No field at all while there is none to choose: a series is
+        started from an event's page (“This event repeats”)."""
+        field = self.fields["series"]
+        series = EventSeries.objects.editable_by(user).select_related("host_zone")
+        if not scope.secretariat:
+            series = series.filter(host_zone_id=scope.zone_id)
+        choices = list(series)
+        if not choices:
+            del self.fields["series"]
+            return
+        field.queryset = series
+        if scope.secretariat:
+            field.label_from_instance = lambda item: f"{item.title} · {item.host_zone.name}"
 
     def _chosen(self, name: str) -> Any:
         """What the form says for a field now (what was sent, read by the field, else what it started
@@ -194,6 +218,7 @@ class EventForm(forms.Form):
         return {
             **{name: getattr(event, name) for name in EVENT_FORM_FIELDS},
             "host_zone": event.host_zone,
+            "series": event.series_id,
             "participating_zones": list(event.participating_zones.all()),
             "co_organisers": list(event.co_organisers.all()),
         }
@@ -206,6 +231,62 @@ class EventForm(forms.Form):
             "participating_zones": list(data["participating_zones"]),
             "co_organisers": list(data["co_organisers"]),
         }
+
+    def chosen_series(self) -> tuple[bool, EventSeries | None]:
+        """Whether the form offered a series, and the one chosen (None: none). The series is set by its
+        own service (``set_event_series``), not with the event's fields."""
+        if "series" not in self.fields:
+            return False, None
+        return True, self.cleaned_data.get("series")
+
+
+class SeriesForm(forms.Form):
+    """“This event repeats”: a new series of the host zone with this event as an edition, or one of the
+    zone's series it joins."""
+
+    existing = forms.ModelChoiceField(
+        label=_("Series"),
+        queryset=EventSeries.objects.none(),
+        required=False,
+        empty_label=_("A new series"),
+        help_text=_("An edition of a series your zone already has, or the first of a new one."),
+    )
+    title = forms.CharField(
+        label=_("Name of the series"),
+        max_length=200,
+        required=False,
+        help_text=_("Without the year: each edition's own title carries it."),
+    )
+    recurrence = forms.ChoiceField(
+        label=_("Repeats"),
+        choices=EventSeries.Recurrence.choices,
+        initial=EventSeries.Recurrence.YEARLY,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        series = EventSeries.objects.filter(host_zone_id=event.host_zone_id)
+        if series.exists():
+            self.fields["existing"].queryset = series
+        else:
+            del self.fields["existing"]
+        self.fields["title"].initial = services.series_title_for(event)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("existing") and not (data.get("title") or "").strip():
+            self.add_error("title", _("Name the new series."))
+        return data
+
+
+class NextEditionForm(forms.Form):
+    """When the next edition starts: asked for a series with no fixed interval, offered a year on."""
+
+    starts_at = LocalDateTimeField(
+        label=_("The next edition starts"),
+        help_text=_("It lasts as long as this one; everything else can be changed in the draft."),
+    )
 
 
 class InvitationAnswerForm(forms.Form):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from events.models import Event, Participation
-from zones_portal.permissions import AnyUser, acts_for_zone, is_secretariat, scope_of
-from zones_portal.querysets import visibility_rule
+from events.models import Event, EventSeries, Participation
+from zones_portal.permissions import NOTHING, AnyUser, acts_for_zone, is_secretariat, scope_of
+from zones_portal.querysets import edit_rule, visibility_rule
 
 
 @visibility_rule(Event)
@@ -60,3 +60,33 @@ def can_report_event(user: AnyUser | None, event: Event) -> bool:
 def by_the_portal(user: AnyUser | None, event: Event) -> bool:
     """Moves the portal makes by itself on a schedule (an approved event that has ended is held)."""
     return True
+
+
+@visibility_rule(EventSeries)
+def series_visible_q(user: AnyUser | None) -> Q:
+    """A series is seen by whoever sees any of its editions (a published one: everybody), and by its
+    host zone and the secretariat even before its first edition is out of draft."""
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    editions = Event.objects.visible_to(user).filter(series_id=OuterRef("pk"))
+    visible = Q(Exists(editions))
+    if scope.zone_id is not None:
+        visible |= Q(host_zone_id=scope.zone_id)
+    return visible
+
+
+@edit_rule(EventSeries)
+def series_editable_q(user: AnyUser | None) -> Q:
+    scope = scope_of(user)
+    if scope.secretariat:
+        return Q()
+    if scope.zone_id is not None:
+        return Q(host_zone_id=scope.zone_id)
+    return NOTHING
+
+
+def can_manage_series(user: AnyUser | None, host_zone_id: int | None) -> bool:
+    """Start a series, put an event in it, propose its next edition: the host zone's people (deputy and
+    staff, as for proposing events) and the secretariat."""
+    return is_secretariat(user) or acts_for_zone(user, host_zone_id)

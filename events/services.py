@@ -9,9 +9,12 @@ lifecycle helper. A refused move raises ``PermissionDenied`` (wrong person) or
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+import jdatetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,6 +29,7 @@ from events.models import (
     ATTACHMENT_MAX_MEGABYTES,
     Event,
     EventReport,
+    EventSeries,
     Participation,
     ReportAttachment,
     StatusChange,
@@ -45,8 +49,6 @@ from zones_portal.permissions import institution_acting_for, is_secretariat
 from zones_portal.signals import invitation_answered
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from django.contrib.auth.models import AnonymousUser
 
     from zones_portal.models import User
@@ -464,3 +466,276 @@ def withdraw_report_attachment(actor: Actor, attachment: ReportAttachment) -> Re
     on_behalf_of(actor, attachment)
     attachment.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return attachment
+
+
+# Series: an event that repeats, and the next edition proposed from the last with one action.
+
+Recurrence = EventSeries.Recurrence
+# A year in a title: four digits, in Latin, Persian or Arabic-Indic digits, not part of a longer number.
+_DIGITS = "0-9۰-۹٠-٩"
+_YEAR_IN_TITLE = re.compile(rf"(?<![{_DIGITS}])[{_DIGITS}]{{4}}(?![{_DIGITS}])")
+_DIGIT_SETS = ("0123456789", "۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩")
+SOLAR_HIJRI_YEARS = range(1300, 1501)
+GREGORIAN_YEARS = range(1900, 2201)
+# A date shifted this many intervals and still past is no edition to propose (a very old source).
+_MOST_STEPS = 240
+# What a next edition is proposed from: an edition that went ahead (or was called off), not one in preparation.
+NEXT_EDITION_SOURCES = (*Event.PUBLISHED, Status.CANCELLED)
+# Shown as a reason in the new edition's first status move, and so in its timeline.
+NEXT_EDITION_REASON = _("Proposed as the next edition of “%(title)s” (series “%(series)s”).")
+
+
+def _jalali_month_length(year: int, month: int) -> int:
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
+
+
+def shifted(moment: dt.datetime, recurrence: str, steps: int = 1) -> dt.datetime:
+    """``moment`` moved ``steps`` editions on, in the Solar Hijri calendar and Tehran time: the same month
+    and day of a later year, or the same day of a later month (the 31st of Shahrivar becomes the 30th of
+    Mehr; the 30th of Esfand of a leap year the 29th of the next), at the same time of day."""
+    local = timezone.localtime(moment)
+    day = jdatetime.date.fromgregorian(date=local.date())
+    if recurrence == Recurrence.MONTHLY:
+        year, month = divmod(day.year * 12 + day.month - 1 + steps, 12)
+        month += 1
+    else:
+        year, month = day.year + steps, day.month
+    target = jdatetime.date(year, month, min(day.day, _jalali_month_length(year, month))).togregorian()
+    return timezone.make_aware(dt.datetime.combine(target, local.time().replace(tzinfo=None)))
+
+
+def _next_start(event: Event, recurrence: str, now: dt.datetime) -> dt.datetime:
+    """One interval on, or as many as it takes to be still ahead: the next edition is one to come."""
+    for steps in range(1, _MOST_STEPS + 1):
+        start = shifted(event.starts_at, recurrence, steps)
+        if start > now:
+            return start
+    return start
+
+
+def next_edition_start(event: Event, now: dt.datetime | None = None) -> dt.datetime:
+    """When the next edition of ``event`` would start: the date the page offers (for a series that
+    repeats at no fixed interval, a year on, for the person to change)."""
+    recurrence = event.series.recurrence if event.series_id else Recurrence.YEARLY
+    if recurrence == Recurrence.IRREGULAR:
+        recurrence = Recurrence.YEARLY
+    return _next_start(event, recurrence, now or timezone.now())
+
+
+def _digits_of(text: str) -> str:
+    return next((digits for digits in _DIGIT_SETS if text[0] in digits), _DIGIT_SETS[0])
+
+
+def advanced_title(title: str, old_start: dt.datetime, new_start: dt.datetime) -> str:
+    """The title with its year moved on as far as the dates moved (“جشنواره ۱۴۰۴” → “جشنواره ۱۴۰۵”), in
+    the digits it was written in: a Solar Hijri year by Solar Hijri years, a Gregorian one by Gregorian
+    years. Any other number, and a title without a year, stay as they are."""
+    old_day, new_day = timezone.localtime(old_start).date(), timezone.localtime(new_start).date()
+    jalali = jdatetime.date.fromgregorian(date=new_day).year - jdatetime.date.fromgregorian(date=old_day).year
+    gregorian = new_day.year - old_day.year
+
+    def advance(match: re.Match[str]) -> str:
+        written = match.group()
+        digits = _digits_of(written)
+        if any(character not in digits for character in written):
+            return written
+        year = int("".join(str(digits.index(character)) for character in written))
+        if year in SOLAR_HIJRI_YEARS:
+            year += jalali
+        elif year in GREGORIAN_YEARS:
+            year += gregorian
+        else:
+            return written
+        return "".join(digits[int(figure)] for figure in str(year))
+
+    return _YEAR_IN_TITLE.sub(advance, title)
+
+
+def series_title_for(event: Event) -> str:
+    """A series' name suggested from one of its editions: the event's title without its year."""
+    stripped = " ".join(_YEAR_IN_TITLE.sub("", event.title).split()).strip(" -–—:،,")
+    return stripped or event.title
+
+
+def _require_series_manager(actor: Actor, host_zone_id: int) -> None:
+    _require(
+        permissions.can_manage_series(actor, host_zone_id),
+        _("Only the host zone's people and the secretariat manage this event's series."),
+    )
+
+
+@transaction.atomic
+def create_series(
+    actor: Actor, event: Event, *, title: str = "", recurrence: str = Recurrence.YEARLY
+) -> EventSeries:
+    """“This event repeats”: starts a series of the event's host zone, with the event as its first
+    edition, so its next edition can be proposed from it with one action."""
+    event = EVENT_LIFECYCLE.lock(event)
+    _require_series_manager(actor, event.host_zone_id)
+    if event.series_id:
+        raise InvalidMoveError(
+            _("This event is already an edition of the series “%(series)s”.") % {"series": event.series}
+        )
+    series = EventSeries(
+        title=(title or "").strip() or series_title_for(event),
+        host_zone_id=event.host_zone_id,
+        recurrence=recurrence,
+        created_by=who(actor),
+    )
+    series.full_clean(exclude=["host_zone", "created_by"])
+    on_behalf_of(actor, series)
+    series.save()
+    _join(actor, event, series)
+    return series
+
+
+@transaction.atomic
+def save_series(actor: Actor, series: EventSeries) -> EventSeries:
+    """A series' name and rhythm, new or changed (the secretariat's admin; a zone starts one from an
+    event). Its host zone stays with it once it has editions: they are that zone's events."""
+    if series.pk:
+        before = EventSeries.objects.select_for_update().get(pk=series.pk)
+        _require_series_manager(actor, before.host_zone_id)
+        if before.host_zone_id != series.host_zone_id and before.events.exists():
+            raise ValidationError(
+                {"host_zone": [_("The editions of this series are another zone's events; keep its zone.")]}
+            )
+    else:
+        series.created_by = who(actor)
+    _require_series_manager(actor, series.host_zone_id)
+    series.full_clean(exclude=["created_by"])
+    on_behalf_of(actor, series)
+    series.save()
+    return series
+
+
+def _join(actor: Actor, event: Event, series: EventSeries | None) -> Event:
+    event.series = series
+    on_behalf_of(actor, event)
+    event.save(update_fields=["series", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def set_event_series(actor: Actor, event: Event, series: EventSeries | None) -> Event:
+    """Puts an event in a series of its host zone, or takes it out; an edition of any state may join
+    (last year's festival, reported, is what the next one is proposed from). Kept in its history."""
+    event = EVENT_LIFECYCLE.lock(event)
+    _require_series_manager(actor, event.host_zone_id)
+    if (series.pk if series else None) == event.series_id:
+        return event
+    if series is not None and series.host_zone_id != event.host_zone_id:
+        raise ValidationError({"series": [_("Choose a series of the event's host zone.")]})
+    return _join(actor, event, series)
+
+
+def next_edition_refusal(event: Event) -> str | None:
+    """Why ``event`` cannot be the source of a new edition, or None: one proposal per edition. A later
+    edition still being prepared (draft or submitted) is the proposal already made; a later published one
+    means the next edition is proposed from the latest instead. Rejected and cancelled ones do not count.
+    An edition still being prepared has no next one yet."""
+    if event.status not in NEXT_EDITION_SOURCES:
+        return str(
+            _(
+                "This edition is not approved yet; the next one is proposed once it is approved, "
+                "held or cancelled."
+            )
+        )
+    later = (
+        Event.objects.filter(series_id=event.series_id, starts_at__gt=event.starts_at)
+        .exclude(status__in=(Status.REJECTED, Status.CANCELLED))
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if later is None:
+        return None
+    if later.status in (Status.DRAFT, Status.SUBMITTED):
+        return str(
+            _(
+                "The next edition of this event is already proposed: “%(title)s” (%(status)s). "
+                "Open it and change it rather than propose another."
+            )
+            % {"title": later.title, "status": later.get_status_display()}
+        )
+    return str(
+        _(
+            "“%(title)s” already follows this edition in the series; propose the next edition from "
+            "the latest one."
+        )
+        % {"title": later.title}
+    )
+
+
+@transaction.atomic
+def propose_next_edition(actor: Actor, event: Event, *, starts_at: dt.datetime | None = None) -> Event:
+    """The next edition of a series, as a draft of the host zone, from ``event`` (usually the last one).
+
+    It keeps what makes it the same event (title with its year moved on, category, venue and map, the
+    description, the partners: co-organisers and invited zones, invited afresh when it is submitted, the
+    expected audience, the agreement while still in force) and starts one interval later in the Solar
+    Hijri calendar (or at ``starts_at``, which a series with no fixed interval must give), lasting as
+    long. It leaves behind what belongs to the earlier edition alone: its state and reasons, report and
+    attachments, answers and history, and the planned activity (the next year's programme is another:
+    the event form suggests one)."""
+    event = EVENT_LIFECYCLE.lock(event)
+    _require(
+        permissions.can_manage_series(actor, event.host_zone_id),
+        _("Only the host zone's people and the secretariat propose the next edition."),
+    )
+    series = event.series
+    if series is None:
+        raise InvalidMoveError(
+            _("This event is not part of a series: say first that it repeats, and how often.")
+        )
+    refusal = next_edition_refusal(event)
+    if refusal:
+        raise InvalidMoveError(refusal)
+    now = timezone.now()
+    if starts_at is None:
+        if series.recurrence == Recurrence.IRREGULAR:
+            raise ValidationError({"starts_at": [_("Say when the next edition starts.")]})
+        starts_at = _next_start(event, series.recurrence, now)
+    elif starts_at <= now:
+        raise ValidationError({"starts_at": [_("The next edition must start in the future.")]})
+    elif starts_at <= event.starts_at:
+        raise ValidationError({"starts_at": [_("The next edition must start after this one.")]})
+    agreement = event.agreement
+    if agreement is not None and not (
+        agreement.status == Agreement.Status.ACTIVE
+        and (agreement.expires_on is None or agreement.expires_on >= timezone.localtime(starts_at).date())
+        and Agreement.objects.visible_to(actor).filter(pk=agreement.pk).exists()
+    ):
+        agreement = None
+    edition = Event(
+        status=Status.DRAFT,
+        created_by=who(actor),
+        series=series,
+        title=advanced_title(event.title, event.starts_at, starts_at),
+        description=event.description,
+        category=event.category,
+        host_zone_id=event.host_zone_id,
+        venue=event.venue,
+        map_link=event.map_link,
+        starts_at=starts_at,
+        ends_at=starts_at + (event.ends_at - event.starts_at),
+        expected_audience=event.expected_audience,
+        agreement=agreement,
+    )
+    zones = list(event.participating_zones.all())
+    _validate(actor, edition, zones)
+    on_behalf_of(actor, edition)
+    edition.save()
+    edition.co_organisers.set(event.co_organisers.all())
+    _sync_participations(actor, edition, zones, now)
+    StatusChange.objects.create(
+        event=edition,
+        from_status="",
+        to_status=Status.DRAFT,
+        changed_by=who(actor),
+        reason=str(NEXT_EDITION_REASON) % {"title": event.title, "series": series.title},
+    )
+    return edition

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,12 +30,14 @@ from events.forms import (
     DecisionForm,
     EventForm,
     InvitationAnswerForm,
+    NextEditionForm,
     PublicFiguresForm,
     ReportForm,
+    SeriesForm,
     decisions_open_to,
 )
 from events.history import event_timeline
-from events.models import Event, EventReport, Participation, ReportAttachment
+from events.models import Event, EventReport, EventSeries, Participation, ReportAttachment
 from events.signals import EVENTS
 from zones_portal import files
 from zones_portal.forms import add_service_errors, show_refusal
@@ -190,6 +193,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(
             "category",
             "host_zone",
+            "series",
             "created_by",
             "planned_activity__programme__year",
             "planned_activity__category",
@@ -243,6 +247,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for decision in decisions_open_to(request.user, event)
             ],
             "agreement": agreement,
+            **_series_context(request, event),
             # Deals are recorded in the export register by the zone's people and the secretariat.
             "can_record_deals": event.category.is_creative_industry
             and event.status in Event.REPORTABLE
@@ -263,8 +268,12 @@ def event_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         arguments.setdefault("host_zone", Zone.objects.filter(pk=scope.zone_id).first())
+        offered, series = form.chosen_series()
         try:
-            event = services.create_event(request.user, **arguments)
+            with transaction.atomic():
+                event = services.create_event(request.user, **arguments)
+                if offered and series is not None:
+                    services.set_event_series(request.user, event, series)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -282,8 +291,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("Only the host zone may change this event."))
     form = EventForm(request.POST or None, user=request.user, initial=EventForm.initial_from(event))
     if request.method == "POST" and form.is_valid():
+        offered, series = form.chosen_series()
         try:
-            services.update_event(request.user, event, **form.service_arguments())
+            with transaction.atomic():
+                services.update_event(request.user, event, **form.service_arguments())
+                if offered:
+                    services.set_event_series(request.user, event, series)
         except (services.InvalidMoveError, PermissionDenied) as error:
             show_refusal(request, error)
             return redirect("events:detail", pk=event.pk)
@@ -293,6 +306,127 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The event is saved."))
             return redirect("events:detail", pk=event.pk)
     return render(request, "events/event_form.html", {"form": form, "event": event})
+
+
+def _series_context(request: HttpRequest, event: Event) -> dict[str, object]:
+    """The event's series and what its host zone may do with it: start one (“This event repeats”), or
+    propose the next edition, unless it is already proposed (the service's sentence says which). Costs
+    no query for an event outside any series."""
+    may_manage = permissions.can_manage_series(request.user, event.host_zone_id)
+    series = event.series
+    return {
+        "series": series,
+        "can_start_series": may_manage and series is None,
+        "can_propose_next": may_manage and series is not None,
+        "next_edition_refusal": services.next_edition_refusal(event) if may_manage and series else None,
+        "next_edition_asks_date": series is not None
+        and series.recurrence == EventSeries.Recurrence.IRREGULAR,
+    }
+
+
+@login_required
+def event_repeats(request: HttpRequest, pk: int) -> HttpResponse:
+    """“This event repeats”: the host zone starts a series with the event, or puts it in one of its
+    series."""
+    event = _event_or_404(request, pk)
+    if not permissions.can_manage_series(request.user, event.host_zone_id):
+        raise PermissionDenied(
+            _("Only the host zone's people and the secretariat manage this event's series.")
+        )
+    if event.series_id:
+        messages.info(request, _("This event is already an edition of a series."))
+        return redirect("events:series", pk=event.series_id)
+    form = SeriesForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        existing = form.cleaned_data.get("existing")
+        try:
+            if existing is not None:
+                services.set_event_series(request.user, event, existing)
+                series = existing
+            else:
+                series = services.create_series(
+                    request.user,
+                    event,
+                    title=form.cleaned_data["title"],
+                    recurrence=form.cleaned_data["recurrence"],
+                )
+        except (services.InvalidMoveError, PermissionDenied) as error:
+            show_refusal(request, error)
+            return redirect("events:detail", pk=event.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("The event is an edition of the series “%(series)s”.") % {"series": series}
+            )
+            return redirect("events:detail", pk=event.pk)
+    return render(request, "events/series_form.html", {"form": form, "event": event})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_next_edition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Proposes the next edition of the event's series as a draft. A series with a fixed interval needs
+    one press (a POST without a date); one with no fixed interval asks the date first, offered a year on.
+    """
+    event = get_object_or_404(_visible(request).select_related("series", "host_zone"), pk=pk)
+    if not permissions.can_manage_series(request.user, event.host_zone_id):
+        raise PermissionDenied(_("Only the host zone's people and the secretariat propose the next edition."))
+    asks_date = event.series is None or event.series.recurrence == EventSeries.Recurrence.IRREGULAR
+    # The date and time come as two inputs (starts_at_0, starts_at_1); a one-press proposal sends neither.
+    sent_date = request.method == "POST" and any(name.startswith("starts_at") for name in request.POST)
+    form = NextEditionForm(
+        request.POST if sent_date else None,
+        initial={"starts_at": services.next_edition_start(event)},
+    )
+    if request.method == "POST" and (form.is_valid() or not (asks_date or sent_date)):
+        starts_at = form.cleaned_data["starts_at"] if sent_date else None
+        try:
+            edition = services.propose_next_edition(request.user, event, starts_at=starts_at)
+        except (services.InvalidMoveError, PermissionDenied) as error:
+            show_refusal(request, error)
+            return redirect("events:detail", pk=event.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The next edition is proposed as a draft, with this one's details and partners. "
+                    "Check it, choose its planned activity, and submit it."
+                ),
+            )
+            return redirect("events:detail", pk=edition.pk)
+    return render(request, "events/next_edition_form.html", {"form": form, "event": event})
+
+
+@login_required
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A series and its editions (those the reader may see), latest first."""
+    series = get_object_or_404(
+        EventSeries.objects.visible_to(request.user).select_related("host_zone"), pk=pk
+    )
+    editions = list(
+        _visible(request)
+        .filter(series=series)
+        .select_related("category", "host_zone")
+        .defer("description")
+        .order_by("-starts_at", "-pk")
+    )
+    # The edition the next is proposed from: the latest that went ahead or was called off.
+    latest = next((edition for edition in editions if edition.status in services.NEXT_EDITION_SOURCES), None)
+    may_manage = permissions.can_manage_series(request.user, series.host_zone_id)
+    return render(
+        request,
+        "events/series_detail.html",
+        {
+            "series": series,
+            "editions": editions,
+            "latest": latest if may_manage else None,
+            "next_edition_refusal": services.next_edition_refusal(latest) if may_manage and latest else None,
+            "next_edition_asks_date": series.recurrence == EventSeries.Recurrence.IRREGULAR,
+        },
+    )
 
 
 @login_required

@@ -157,7 +157,24 @@ def status(request: HttpRequest) -> HttpResponse:
             }
             proven[str(application.pk)] = [application.email, timezone.now().timestamp()]
             request.session[PROVEN] = proven
-    return render(request, "talent/status.html", {"form": form, "application": application})
+    return render(
+        request,
+        "talent/status.html",
+        {"form": form, "application": application, "rounds": _rounds_reached(application)},
+    )
+
+
+def _rounds_reached(application: Application | None) -> list:
+    """The competition rounds the applicant took part in, once each round's results are decided (never
+    scores still being given): read through the reverse relation, since talent knows nothing of the
+    competitions built on its calls. Empty where no competition app is installed."""
+    if application is None or not hasattr(application, "contest_entries"):
+        return []
+    return list(
+        application.contest_entries.filter(round__status="decided")
+        .select_related("round__next_round")
+        .order_by("round__stage", "round_id")
+    )
 
 
 def _still_proven(proof: object) -> bool:

@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zones_portal.context_processors.portal",
                 "talent.context_processors.talent",
+                "contests.context_processors.contests",  # judges of a round: the judging pages
                 "scorecard.context_processors.scorecard",
                 "reminders.context_processors.notifications",
             ],
@@ -267,6 +268,11 @@ CACHES = {
 # Public forms: how many posts one client may make, per how many seconds.
 TALENT_APPLY_RATE = (env_int("TALENT_APPLY_RATE_COUNT", 10), env_int("TALENT_APPLY_RATE_SECONDS", 3600))
 TALENT_STATUS_RATE = (env_int("TALENT_STATUS_RATE_COUNT", 30), env_int("TALENT_STATUS_RATE_SECONDS", 3600))
+# Lookups of a certificate by its check code (the public check page), per client.
+CERTIFICATE_CHECK_RATE = (
+    env_int("CERTIFICATE_CHECK_RATE_COUNT", 30),
+    env_int("CERTIFICATE_CHECK_RATE_SECONDS", 3600),
+)
 # Uploads bigger than this stream to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -357,6 +363,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # the scorecard's recency (both read the zone-quiet rule's offset, which the secretariat may change).
 ZONE_QUIET_DAYS = env_int("ZONE_QUIET_DAYS", 60)
 REMINDER_OFFSETS = {
+    "round-scoring-closing": [2],  # days before a review round's scoring closes, to judges with entries left
+    "live-round-tomorrow": [1],  # days before a round judged on stage, to its panel
     "event_upcoming": [14, 7, 1],  # days before an approved event starts
     "invitation_unanswered": [7, 10, 3],  # after the invitation; before the event; secretariat too from
     "report_overdue": [7, 21],  # days after a held event ends; the secretariat is told at the last
@@ -499,6 +507,10 @@ if not DEBUG:
     if WEBHOOKS_ALLOW_PRIVATE_TARGETS:
         _problems.append(
             "WEBHOOKS_ALLOW_PRIVATE_TARGETS must be off when DEBUG is off: webhooks may not reach the portal's own network."
+        )
+    if WEBHOOKS_ALLOW_HTTP:
+        _problems.append(
+            "WEBHOOKS_ALLOW_HTTP must be off when DEBUG is off: webhooks carry partners' data and go out over https only."
         )
     if _problems:
         raise ImproperlyConfigured(" ".join(_problems))

@@ -37,6 +37,7 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("programmes/", include("programmes.urls")),
     path("scorecard/", include("scorecard.urls")),
+    path("contests/", include("contests.urls")),
     path("search/", include("search.urls")),
     path("", include("public.urls")),  # whats-on/, sitemap.xml, robots.txt
     path("api/", include("zones_portal.api_urls")),

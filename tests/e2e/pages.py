@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from agreements.models import Agreement, Obligation
+from contests.models import Round
 from coordination.models import ActionItem, Circular, Meeting
-from events.models import Event
+from events.models import Event, EventSeries
 from exports.models import ExportDeal
 from programmes.models import Programme
 from talent.models import Application, TalentCall
@@ -39,6 +40,7 @@ ROLES = {
     "staff": "staff-kish",
     "partner": "partner-artbureau",
     "juror": "juror-1",
+    "judge": "judge-1",  # chairs the Quran contest's live final
     "english": "deputy-english",
     "public": None,
     "public-english": None,
@@ -65,6 +67,10 @@ class Demo:
     programme: int  # Kish's approved annual programme for 1405
     chabahar_programme: int  # returned, revised and approved: versions to compare
     deal: int  # an export deal of a Kish business
+    preliminary: int  # the Quran contest's decided preliminary in Kish
+    final: int  # the Quran contest's live final in Qeshm
+    display_key: str  # the final's projector page
+    series: int  # Qeshm's yearly festival
 
 
 def seed() -> Demo:
@@ -75,6 +81,7 @@ def seed() -> Demo:
     zone_user(kish, username="deputy-english", language="en")
     shared = Agreement.objects.filter(parties__zone=kish).filter(parties__institution__slug="artbureau")
     pending = Obligation.objects.filter(status=Obligation.Status.PENDING).order_by("pk")
+    final = Round.objects.get(mode=Round.Mode.LIVE, kind=Round.Kind.JOINT)
     return Demo(
         event=Event.objects.filter(host_zone=kish, status=Event.Status.APPROVED).order_by("pk").first().pk,
         reported=Event.objects.filter(host_zone=kish, status=Event.Status.REPORTED).order_by("pk").first().pk,
@@ -99,6 +106,10 @@ def seed() -> Demo:
         programme=Programme.objects.get(zone=kish, year__year=1405).pk,
         chabahar_programme=Programme.objects.get(zone__slug="chabahar", year__year=1405).pk,
         deal=ExportDeal.objects.filter(zone=kish).order_by("pk").first().pk,
+        preliminary=Round.objects.get(zone=kish, kind=Round.Kind.PRELIMINARY, status=Round.Status.DECIDED).pk,
+        final=final.pk,
+        display_key=final.display_key,
+        series=EventSeries.objects.get(host_zone__slug="qeshm").pk,
     )
 
 
@@ -116,6 +127,7 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "/accounts/two-step/",
         "/zones/kish/",
         "/search/?q=%D8%AC%D8%B4%D9%86%D9%88%D8%A7%D8%B1%D9%87",  # the top bar's search: «جشنواره»
+        f"/events/series/{demo.series}/",
     ]
     # The coordination desk: on the menu of the secretariat, the zones and the institutions.
     desk = [
@@ -134,6 +146,10 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         f"/agreements/{demo.agreement}/",
         f"/agreements/obligations/{demo.obligation}/report/",
         "/scorecard/",
+        f"/scorecard/series/{demo.series}/",
+        "/contests/",
+        f"/contests/rounds/{demo.preliminary}/",
+        f"/contests/rounds/{demo.final}/",
         "/scorecard/kish/",
         "/scorecard/plan/",
         "/scorecard/plan/kish/",
@@ -155,6 +171,8 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         "/whats-on/",
         f"/whats-on/events/{demo.event}/",
         "/whats-on/qeshm/",
+        "/contests/certificates/check/",
+        f"/contests/live/display/{demo.display_key}/",
     ]
     return {
         "secretariat": [
@@ -163,6 +181,10 @@ def pages_for(role: str, demo: Demo) -> list[str]:
             f"/programmes/{demo.chabahar_programme}/compare/",
             "/zones/kish/edit/",
             "/admin/",
+            f"/contests/live/{demo.final}/",
+            f"/contests/live/{demo.final}/order/",
+            f"/contests/rounds/{demo.preliminary}/certificates/",
+            "/contests/certificates/",
         ],
         "deputy": [*zone, "/zones/kish/edit/"],
         "staff": zone,
@@ -177,6 +199,15 @@ def pages_for(role: str, demo: Demo) -> list[str]:
         ],
         # A juror proposes no event and is party to no agreement: their pages are the shared ones.
         "juror": [*shared, "/talent/jury/", f"/talent/jury/applications/{demo.application}/"],
+        # The chair of the final: the shared pages, the competitions and the final's phone page and desk.
+        "judge": [
+            *shared,
+            "/contests/",
+            f"/contests/rounds/{demo.final}/",
+            "/contests/live/",
+            f"/contests/live/{demo.final}/",
+            f"/contests/live/{demo.final}/judge/",
+        ],
         "public": public,
         "public-english": public,
     }[role]

@@ -23,7 +23,7 @@ def test_seed_demo_twice_leaves_the_same_counts(settings, capsys):
     first = counts()
     call_command("seed_demo")
     assert counts() == first
-    assert first["users"] == 12  # the secretariat, seven deputies, two partners, two jurors
+    assert first["users"] == 17  # the secretariat, seven deputies, two partners, two jurors, five judges
     assert "Accounts (password: demo12345)" in capsys.readouterr().out
 
 
@@ -52,4 +52,4 @@ def test_seed_demo_refuses_a_live_portal(settings):
         call_command("seed_demo")
     assert User.objects.count() == 0
     call_command("seed_demo", "--force")
-    assert User.objects.count() == 12
+    assert User.objects.count() == 17

@@ -1,0 +1,19 @@
+"""Thin tasks of competitions: take ids, load, call the code that does the work."""
+
+from celery import shared_task
+
+from contests import reminders
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),  # SMTP and network errors: try again later
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    max_retries=6,
+    ignore_result=True,
+)
+def send_advanced_mail(entry_id: int) -> str:
+    """The contestant who went on to the next round is told, in the language they applied in; sent
+    once however often it is queued."""
+    return reminders.send_advanced_mail(entry_id)

@@ -1,0 +1,53 @@
+"""The series page of the scorecard: a repeating event's editions year on year, as a table and a chart."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, get_language_bidi
+
+from events.models import EventSeries
+from scorecard import charts, periods
+from scorecard.series import Edition, editions
+from scorecard.views import _require_access
+from zones_portal.dates import format_date
+from zones_portal.permissions import scope_of
+from zones_portal.widgets import readers_number
+
+
+def _label(edition: Edition, series: EventSeries) -> str:
+    """A yearly edition is named by its year; others by their day, since a year may hold several."""
+    if series.recurrence == EventSeries.Recurrence.YEARLY:
+        return readers_number(str(edition.year))
+    return format_date(edition.event.starts_at, "date")
+
+
+@login_required
+def series(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance, artists and partners of every edition, the money spent (for the host zone and the
+    secretariat only, as on the plan-against-delivery pages) and whether each was reported on time."""
+    _require_access(request)
+    found = get_object_or_404(EventSeries.objects.visible_to(request.user).select_related("host_zone"), pk=pk)
+    calendar = periods.calendar_for(get_language(), request.GET.get("calendar"))
+    rows = editions(found, request.user, calendar)
+    scope = scope_of(request.user)
+    attendance = [(_label(row, found), row.attendance) for row in rows if row.attendance is not None]
+    return render(
+        request,
+        "scorecard/series.html",
+        {
+            "series": found,
+            "rows": [(row, _label(row, found)) for row in rows],
+            # The money is the host zone's business with the secretariat (scorecard.plan_views).
+            "show_money": scope.secretariat or scope.zone_id == found.host_zone_id,
+            "calendar_name": periods.CALENDAR_NAMES[calendar],
+            "chart": charts.bar_chart(
+                attendance,
+                rtl=get_language_bidi(),
+                maximum=float(max(value for _l, value in attendance)),
+            )
+            if attendance
+            else None,
+        },
+    )
