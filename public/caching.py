@@ -13,6 +13,11 @@ their own name and menu, and every visitor's language switch carries their own C
 the kept part is a fragment and not the whole answer: the language switch is a POST form, and a whole
 page kept for one visitor would hand their token to the next.
 
+Only the query parameters a page reads make a different page (``serve``'s ``params``, and ``lang``
+when it names a language): every other one (``utm_source``, ``fbclid``...) is dropped from the request
+before anything is built, so a link decorated by a newsletter or a social network neither builds and
+keeps a copy of its own nor shows up in the kept page's links, and shares the page's ETag.
+
 Every answer carries an ETag: the content's identity plus who is looking (their account, and their CSRF
 cookie, which the page's forms are bound to). A matching ``If-None-Match`` is answered with 304 before
 anything is built or rendered: one cache read. The ETag names the visitor, so a browser's copy is
@@ -31,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.safestring import mark_safe
@@ -49,8 +54,10 @@ COUNTERS = (EVENTS, PUBLIC)
 SECONDS = 300
 PREFIX = "public-page:"
 # Part of every key and ETag: change it when the pages' markup changes, so no old copy is served.
-FORMAT = "1"
+FORMAT = "2"
 HTML_PARTS = ("head", "content")  # kept as rendered HTML; every other part is text, escaped when shown
+LANGUAGE_PARAM = "lang"  # ?lang=en: the page in that language (zones_portal.middleware reads it)
+LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 
 
 def connect() -> None:
@@ -68,6 +75,20 @@ class Built:
 
 def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, default=str).encode()).hexdigest()[:40]
+
+
+def keep_only(request: HttpRequest, params: Iterable[str]) -> None:
+    """Drops every query parameter but ``params`` (and ``lang`` naming a language) from the request:
+    what follows (the cache key, the ETag, the page's form and pager) sees only what the page reads."""
+    kept = QueryDict(mutable=True)
+    for name in params:
+        values = request.GET.getlist(name)
+        if values:
+            kept.setlist(name, values)
+    if request.GET.get(LANGUAGE_PARAM) in LANGUAGES:
+        kept[LANGUAGE_PARAM] = request.GET[LANGUAGE_PARAM]
+    kept._mutable = False
+    request.GET = kept
 
 
 def _identity(request: HttpRequest, name: str, counters: Iterable[int], extra: Any) -> list[Any]:
@@ -123,13 +144,16 @@ def serve(
     name: str,
     build: Callable[[], Built],
     *,
+    params: Iterable[str] = (),
     extra: Any = None,
     template: str = "public/page.html",
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """A public page: 304 for a matching ``If-None-Match`` before anything is built, else the kept
-    content in a freshly drawn page. ``name`` names the page (with its record's id), ``extra`` what
-    else its content depends on (today's date, for "upcoming"); the query string is always part of it."""
+    content in a freshly drawn page. ``name`` names the page (with its record's id), ``params`` the
+    query parameters it reads (the others are dropped, see ``keep_only``), ``extra`` what else its
+    content depends on (today's date, for "upcoming")."""
+    keep_only(request, params)
     counters = versions.current(*COUNTERS)
     if counters is not None:
         identity = _identity(request, name, counters, extra)
@@ -157,11 +181,13 @@ def serve_bytes(
     name: str,
     build: Callable[[], tuple[bytes, str] | None],
     *,
+    params: Iterable[str] = (),
     extra: Any = None,
     headers: dict[str, str] | None = None,
 ) -> HttpResponse | None:
     """A public file with no form in it (the sitemap, an event's calendar file): the same for every
     visitor, so its ETag names no visitor. None when ``build`` finds nothing (the caller answers 404)."""
+    keep_only(request, params)
     counters = versions.current(*COUNTERS)
     etag = key = None
     if counters is not None:

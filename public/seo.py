@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import timezone
@@ -39,6 +40,22 @@ def json_ld(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
+def in_language(url: str, language: str | None = None) -> str:
+    """A public page's address in a language: the portal's own (Persian) as it is, any other with
+    ``lang=`` added, which the locale middleware obeys on public pages. Crawlers and link previews carry
+    no cookie, so this is how they reach the English pages."""
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+    if language == settings.LANGUAGE_CODE:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}lang={language}"
+
+
+def alternates(url: str) -> list[tuple[str, str]]:
+    """(hreflang, address) of every language's version of a page, and the default one (``x-default``:
+    the address as it is, Persian for a visitor with no choice made)."""
+    return [(code, in_language(url, code)) for code, _name in settings.LANGUAGES] + [("x-default", url)]
+
+
 def locale() -> str:
     return LOCALES.get((get_language() or "fa")[:2], "fa_IR")
 
@@ -58,6 +75,8 @@ class Sharing:
     image: str
     kind: str = "website"  # og:type
     site_name: str = ""
+    # (hreflang, address) of each language's version (``alternates``): link rel="alternate" tags.
+    alternates: tuple[tuple[str, str], ...] = ()
 
     @property
     def locale(self) -> str:

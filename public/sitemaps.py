@@ -2,23 +2,40 @@
 
 Served with ``django.contrib.sitemaps``' view and our own template (``public/sitemap.xml``), so neither
 ``django.contrib.sitemaps`` nor ``django.contrib.sites`` needs to be an installed app: without the sites
-framework the view takes the domain from the request.
+framework the view takes the domain from the request. Each page is listed in Persian (its plain address)
+and in English (``?lang=en``, which the locale middleware obeys on public pages), with ``xhtml:link``
+alternates between them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
 
 from events.models import Event
+from public import seo
 from talent.models import TalentCall
 from zones_portal.models import Zone
 
 
-class WhatsOnSitemap(Sitemap):
+class InLanguages(Sitemap):
+    """Every page in each language: its address per language (``languages``, Persian first) and the
+    alternates each entry names (``alternates``: hreflang and address, and the x-default)."""
+
+    def get_urls(self, page: Any = 1, site: Any = None, protocol: str | None = None) -> list[dict]:
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            url["languages"] = [seo.in_language(url["location"], code) for code, _name in settings.LANGUAGES]
+            url["alternates"] = seo.alternates(url["location"])
+        return urls
+
+
+class WhatsOnSitemap(InLanguages):
     changefreq = "daily"
     priority = 1.0
 
@@ -29,7 +46,7 @@ class WhatsOnSitemap(Sitemap):
         return reverse(item)
 
 
-class ZoneSitemap(Sitemap):
+class ZoneSitemap(InLanguages):
     changefreq = "weekly"
     priority = 0.7
 
@@ -40,7 +57,7 @@ class ZoneSitemap(Sitemap):
         return reverse("public:zone", args=[zone.slug])
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(InLanguages):
     """Published events only: the rule for a visitor with no account (drafts, refusals and cancelled
     events are never listed)."""
 
@@ -57,7 +74,7 @@ class EventSitemap(Sitemap):
         return event.updated_at
 
 
-class TalentCallSitemap(Sitemap):
+class TalentCallSitemap(InLanguages):
     changefreq = "weekly"
     priority = 0.6
 

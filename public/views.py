@@ -28,7 +28,7 @@ from django.views.decorators.http import require_safe
 from events import feeds
 from events.models import Event, EventReport, Participation
 from public import seo
-from public.caching import Built, serve, serve_bytes
+from public.caching import LANGUAGE_PARAM, Built, serve, serve_bytes
 from public.forms import PAST, WhatsOnForm
 from public.sitemaps import SITEMAPS
 from talent.models import TalentCall
@@ -41,6 +41,9 @@ ZONE_UPCOMING = 12  # a zone page's share of each list; the what's-on list filte
 ZONE_RECENT = 6
 ZONE_CALLS = 10
 CLOCK_SECONDS = 300  # pages that follow the clock (a call opens or closes) are rebuilt at least this often
+# What the what's-on list reads from its query string (the filters and the page); any other parameter
+# (a newsletter's utm_source, a network's fbclid) is dropped before the page is looked up or built.
+WHATS_ON_PARAMS = ("q", "zone", "category", "month", "when", "page")
 
 
 def public_events() -> QuerySet[Event]:
@@ -61,16 +64,30 @@ def _in_zone(zone: Zone) -> Q:
 
 
 def _sharing(
-    request: HttpRequest, title: str, description: str, path: str, kind: str = "website"
+    request: HttpRequest,
+    title: str,
+    description: str,
+    path: str,
+    kind: str = "website",
+    *,
+    canonical_path: str | None = None,
 ) -> seo.Sharing:
+    """The sharing tags: ``path`` (with the filters shown) is what a shared link opens, in the reader's
+    language; the alternates name each language's version of the canonical page."""
     return seo.Sharing(
         title=title,
         description=description,
-        url=request.build_absolute_uri(path),
+        url=seo.in_language(request.build_absolute_uri(path)),
         image=seo.image_url(request.build_absolute_uri),
         kind=kind,
         site_name=_("Zones Portal"),
+        alternates=tuple(seo.alternates(request.build_absolute_uri(canonical_path or path))),
     )
+
+
+def _canonical(request: HttpRequest, path: str) -> str:
+    """The page's one address in the reader's language (``?lang=en`` in English)."""
+    return seo.in_language(request.build_absolute_uri(path))
 
 
 def _render(request: HttpRequest, template: str, context: dict) -> str:
@@ -85,12 +102,14 @@ def whats_on(request: HttpRequest) -> HttpResponse:
     """Published events across the zones, upcoming first (from today on), filtered by zone, category,
     month (in the reader's calendar), past or upcoming, and text; 20 a page."""
     today = timezone.localdate()
-    return serve(request, "whats-on", lambda: _whats_on(request, today), extra=today)
+    return serve(request, "whats-on", lambda: _whats_on(request, today), params=WHATS_ON_PARAMS, extra=today)
 
 
 def _whats_on(request: HttpRequest, today: dt.date) -> Built:
     language = get_language()
-    form = WhatsOnForm(request.GET or None, today=today, language=language)
+    filters = request.GET.copy()
+    filters.pop(LANGUAGE_PARAM, None)
+    form = WhatsOnForm(filters or None, today=today, language=language)
     events = public_events()
     status = 200
     chosen: dict = {}
@@ -124,7 +143,8 @@ def _whats_on(request: HttpRequest, today: dt.date) -> Built:
         request,
         title,
         _("Cultural and art events across Iran's free and special economic zones: dates, places, hosts."),
-        request.get_full_path() if request.GET else path,
+        f"{path}?{filters.urlencode()}" if filters else path,
+        canonical_path=path,
     )
     context = {
         "form": form,
@@ -133,7 +153,7 @@ def _whats_on(request: HttpRequest, today: dt.date) -> Built:
         "past": month is None and chosen.get("when") == PAST,
         "title": title,
         "sharing": sharing,
-        "canonical": request.build_absolute_uri(path),
+        "canonical": _canonical(request, path),
     }
     return Built(
         status,
@@ -174,7 +194,7 @@ def _event_page(request: HttpRequest, pk: int, today: dt.date) -> Built:
         .first()
     )
     path = reverse("public:event", args=[event.pk])
-    url = request.build_absolute_uri(path)
+    url = _canonical(request, path)
     image = seo.image_url(request.build_absolute_uri)
     summary = seo.event_summary(event)
     description = f"{summary} — {seo.shorten(event.description)}" if event.description else summary
@@ -266,7 +286,7 @@ def _zone_page(request: HttpRequest, slug: str, now: dt.datetime) -> Built:
             % {"zone": zone.name, "province": zone.province},
             path,
         ),
-        "canonical": request.build_absolute_uri(path),
+        "canonical": _canonical(request, path),
     }
     return Built(
         200,
@@ -283,47 +303,36 @@ def _zone_page(request: HttpRequest, slug: str, now: dt.datetime) -> Built:
 
 @require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
-    """Every public page: what's on, the zones, the published events and the published talent calls."""
+    """Every public page: what's on, the zones, the published events and the published talent calls,
+    each in Persian and in English (``?lang=en``), each naming the other as its alternate."""
 
     def build() -> tuple[bytes, str]:
         response = sitemap_view(request, SITEMAPS, template_name="public/sitemap.xml")
         response.render()
         return response.content, "application/xml; charset=utf-8"
 
-    response = serve_bytes(request, "sitemap", build)
+    response = serve_bytes(request, "sitemap", build, params=("p",))  # p: django's sitemap page
     if response is None:  # pragma: no cover - build always finds something
         raise Http404
     return response
 
 
-# The signed-in pages and the machinery, kept out of search engines; the public pages invited.
-PRIVATE_PREFIXES = (
-    "/admin/",
-    "/api/",
-    "/accounts/",
-    "/language/",
-    "/events/",
-    "/agreements/",
-    "/talent/",
-    "/calls/status/",
-    "/calls/applied/",
-    "/notifications/",
-    "/coordination/",
-    "/exports/",
-    "/programmes/",
-    "/scorecard/",
-    "/search/",
-    "/zones/",
-)
+# Everything is closed to crawlers but what is open to the public: a new signed-in section needs no line
+# here. The longest matching rule wins (RFC 9309), so the private corners of /calls/ stay closed.
+# /contests/certificates/check/ may become public (issue 19): it is deliberately not allowed here;
+# whoever opens it adds its Allow line.
+PUBLIC_PREFIXES = ("/whats-on/", "/calls/", "/static/")
+PRIVATE_UNDER_PUBLIC = ("/calls/status/", "/calls/applied/")
 
 
 @require_safe
 def robots(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
-        f"Allow: {reverse('public:whats-on')}",
-        f"Allow: {reverse('talent:calls')}",
-        *(f"Disallow: {prefix}" for prefix in PRIVATE_PREFIXES),
+        "Disallow: /",
+        *(f"Allow: {prefix}" for prefix in PUBLIC_PREFIXES),
+        f"Allow: {reverse('public:sitemap')}",
+        *(f"Disallow: {prefix}" for prefix in PRIVATE_UNDER_PUBLIC),
         "",
         f"Sitemap: {request.build_absolute_uri(reverse('public:sitemap'))}",
         "",

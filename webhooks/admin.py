@@ -9,12 +9,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from webhooks import services
-from webhooks.models import Topic, WebhookAttempt, WebhookDelivery, WebhookEndpoint, new_secret
+from webhooks.models import Topic, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from zones_portal.admin_site import SecretariatAdmin, SecretariatTabularInline
 from zones_portal.dates import format_date
 
@@ -46,7 +45,14 @@ class WebhookEndpointAdmin(SecretariatAdmin):
     list_filter = ("is_active", "institution")
     search_fields = ("url", "description", "institution__name_fa", "institution__name_en")
     list_select_related = ("institution",)
-    readonly_fields = ("disabled_at", "disabled_reason", "consecutive_failures", "created_by", "created_at")
+    readonly_fields = (
+        "disabled_at",
+        "disabled_reason",
+        "switched_off_for_failures",
+        "consecutive_failures",
+        "created_by",
+        "created_at",
+    )
     actions = ("rotate_selected",)
 
     @admin.display(description=_("switched off"), ordering="disabled_at")
@@ -61,8 +67,7 @@ class WebhookEndpointAdmin(SecretariatAdmin):
             if obj.is_active:
                 services.switch_on(obj)  # a clean slate: the failure count starts afresh
             else:
-                obj.disabled_at = timezone.now()
-                obj.disabled_reason = gettext("Switched off by the secretariat.")
+                services.switch_off(obj, gettext("Switched off by the secretariat."), request.user)
         super().save_model(request, obj, form, change)
         if not change:
             self._show_secret(request, obj)
@@ -87,9 +92,7 @@ class WebhookEndpointAdmin(SecretariatAdmin):
     @admin.action(description=_("Give the selected endpoints a new signing secret"))
     def rotate_selected(self, request: HttpRequest, queryset: QuerySet[WebhookEndpoint]) -> None:
         for endpoint in queryset:
-            endpoint.secret = new_secret()
-            endpoint.save(update_fields=["secret", "updated_at"])
-            self._show_secret(request, endpoint)
+            self._show_secret(request, services.rotate_secret(request.user, endpoint))
 
 
 class AttemptInline(SecretariatTabularInline):

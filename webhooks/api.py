@@ -13,6 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +38,17 @@ class KeepsWebhooks(IsAuthenticated):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return super().has_permission(request, view) and permissions.reads_webhooks(request.user)
+
+
+def _check_all(given: EndpointRequestSerializer) -> None:
+    """Every problem at once, per field: the serializer's, and the address's own (https, public, port)
+    for an address the serializer took, so a partner fixing the topics is not then told about the URL."""
+    errors = {} if given.is_valid() else {field: list(problems) for field, problems in given.errors.items()}
+    url = given.initial_data.get("url") if "url" not in errors else None
+    if isinstance(url, str):
+        errors.update(services.endpoint_errors(url, None))
+    if errors:
+        raise ValidationError(errors)
 
 
 @extend_schema_view(
@@ -96,7 +108,7 @@ class WebhookEndpointViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         given = EndpointRequestSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
+        _check_all(given)
         endpoint = services.register_endpoint(request.user, **given.validated_data)
         endpoint = self.get_queryset().get(pk=endpoint.pk)
         return Response(EndpointWithSecretSerializer(endpoint).data, status=status.HTTP_201_CREATED)
@@ -104,7 +116,7 @@ class WebhookEndpointViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         endpoint = self.get_object()
         given = EndpointRequestSerializer(data=request.data, partial=True)
-        given.is_valid(raise_exception=True)
+        _check_all(given)
         services.update_endpoint(request.user, endpoint, **given.validated_data)
         return Response(EndpointSerializer(self.get_queryset().get(pk=endpoint.pk)).data)
 
@@ -164,7 +176,7 @@ class WebhookDeliveryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         summary="Send a delivery again",
         description=(
             "With the same message id (`webhook-id`), as a fresh series of attempts; refused while the "
-            "endpoint is switched off."
+            "endpoint is switched off, or while the delivery is being sent."
         ),
         request=None,
         responses={202: DeliverySerializer, **WRITE_ERRORS},
@@ -179,7 +191,7 @@ class WebhookDeliveryViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
             )
         if not services.resend([delivery]):
             return Response(
-                {"non_field_errors": [_("Switch the endpoint on before sending its deliveries again.")]},
+                {"non_field_errors": [services.why_not_resent(delivery)]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         return Response(

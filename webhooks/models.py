@@ -54,6 +54,8 @@ class WebhookEndpoint(models.Model):
     disabled_at = models.DateTimeField(_("switched off"), null=True, blank=True)
     disabled_reason = models.TextField(_("why it was switched off"), blank=True)
     consecutive_failures = models.PositiveIntegerField(_("deliveries failed in a row"), default=0)
+    # Switched off by the portal because deliveries kept failing (its owner is told), not by a person.
+    switched_off_for_failures = models.BooleanField(_("switched off after failures"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -14,18 +14,10 @@ from zones_portal.permissions import NOTHING, AnyUser, scope_of
 from zones_portal.querysets import edit_rule, visibility_rule
 
 
-@visibility_rule(WebhookEndpoint)
-def endpoints_visible_q(user: AnyUser | None) -> Q:
-    scope = scope_of(user)
-    if scope.secretariat:
-        return Q()
-    if scope.institution_id is not None:
-        return Q(institution_id=scope.institution_id)
-    return NOTHING
-
-
 @edit_rule(WebhookEndpoint)
-def endpoints_editable_q(user: AnyUser | None) -> Q:
+@visibility_rule(WebhookEndpoint)
+def endpoints_q(user: AnyUser | None) -> Q:
+    """Who sees an endpoint changes it: its institution's representatives, and the secretariat."""
     scope = scope_of(user)
     if scope.secretariat:
         return Q()

@@ -90,13 +90,14 @@ def _event_data(event_id: int, extra: dict[str, Any]) -> Any:
     return data_for
 
 
-def _any_subscribed(topic: str) -> bool:
-    """One cheap question before the rest: most changes concern no endpoint at all."""
+def _any_active_endpoint() -> bool:
+    """One cheap question before the rest: most changes concern no endpoint at all. (Which topics each
+    endpoint asked for is read later, with the endpoints themselves.)"""
     return WebhookEndpoint.objects.filter(is_active=True).exists()
 
 
 def event_status_changed(event: Event, from_status: str, to_status: str) -> None:
-    if not _any_subscribed(Topic.EVENT_STATUS):
+    if not _any_active_endpoint():
         return
     endpoints = services.subscribed(Topic.EVENT_STATUS, institutions_of(event))
     if endpoints:
@@ -105,7 +106,7 @@ def event_status_changed(event: Event, from_status: str, to_status: str) -> None
 
 
 def invitation_answered(participation: Participation) -> None:
-    if not _any_subscribed(Topic.INVITATION_ANSWERED):
+    if not _any_active_endpoint():
         return
     event = participation.event
     endpoints = services.subscribed(Topic.INVITATION_ANSWERED, institutions_of(event))
@@ -119,7 +120,7 @@ def invitation_answered(participation: Participation) -> None:
 
 
 def obligation_status_changed(obligation: Obligation, from_status: str, to_status: str) -> None:
-    if not _any_subscribed(Topic.OBLIGATION_STATUS):
+    if not _any_active_endpoint():
         return
     parties = Party.objects.filter(
         agreement_id=obligation.agreement_id, kind=Party.Kind.INSTITUTION
@@ -138,7 +139,7 @@ def obligation_status_changed(obligation: Obligation, from_status: str, to_statu
 
 
 def nomination_decided(application: Application, from_status: str, to_status: str) -> None:
-    if application.nominated_by_id is None or not _any_subscribed(Topic.NOMINATION_DECIDED):
+    if application.nominated_by_id is None or not _any_active_endpoint():
         return
     endpoints = services.subscribed(Topic.NOMINATION_DECIDED, [application.nominated_by_id])
     if not endpoints:
@@ -182,7 +183,7 @@ def _call_data(call_id: int) -> Any:
 
 def call_opened(call: TalentCall, endpoints: list[WebhookEndpoint] | None = None) -> int:
     if endpoints is None:
-        if not _any_subscribed(Topic.CALL_OPENED):
+        if not _any_active_endpoint():
             return 0
         endpoints = services.subscribed(Topic.CALL_OPENED)
     if not endpoints:
@@ -202,7 +203,7 @@ def announce_opened_calls(now: dt.datetime | None = None) -> int:
         .filter(opens_at__lte=now, opens_at__gt=window, closes_at__gt=now)
         .values_list("pk", flat=True)
     )
-    if not candidates or not _any_subscribed(Topic.CALL_OPENED):
+    if not candidates or not _any_active_endpoint():
         return 0
     recorded = 0
     for call_id in candidates:

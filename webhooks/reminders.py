@@ -33,8 +33,8 @@ from zones_portal.models import Membership
 def disabled_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime) -> Iterator[Due]:
     endpoints = list(
         WebhookEndpoint.objects.filter(is_active=False, disabled_at__gt=horizon, disabled_at__lte=now)
-        # Switched off by the institution itself: nobody needs telling.
-        .exclude(consecutive_failures=0)
+        # Only the portal's own switch-off after failures: a person who switched it off knows.
+        .filter(switched_off_for_failures=True)
         .order_by("pk")
     )
     if not endpoints:
@@ -58,6 +58,7 @@ def disabled_collect(now: dt.datetime, offsets: list[int], horizon: dt.datetime)
 def _stands(endpoint: WebhookEndpoint, occasion: str) -> bool:
     return (
         not endpoint.is_active
+        and endpoint.switched_off_for_failures
         and endpoint.disabled_at is not None
         and occasion_parts(occasion)[1] == moment_key(endpoint.disabled_at)
     )
@@ -68,7 +69,11 @@ def disabled_current(endpoint: WebhookEndpoint, occasion: str, now: dt.datetime)
 
 
 def disabled_stale(pending: QuerySet[Notification], now: dt.datetime) -> list[int]:
-    return stale_subjects(pending, WebhookEndpoint.objects.only("pk", "is_active", "disabled_at"), _stands)
+    return stale_subjects(
+        pending,
+        WebhookEndpoint.objects.only("pk", "is_active", "disabled_at", "switched_off_for_failures"),
+        _stands,
+    )
 
 
 def disabled_headline(endpoint: WebhookEndpoint, occasion: str) -> str:

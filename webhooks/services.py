@@ -27,9 +27,11 @@ from django.utils.translation import gettext, ngettext
 
 from webhooks import permissions, signing, targets
 from webhooks.models import Topic, WebhookAttempt, WebhookDelivery, WebhookEndpoint, new_secret
+from zones_portal.lifecycle import on_behalf_of
 from zones_portal.models import User
 from zones_portal.permissions import institution_acting_for, is_secretariat
 from zones_portal.queueing import lease_kept, queue_after_commit, queue_now
+from zones_portal.widgets import readers_number
 
 logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
@@ -117,9 +119,7 @@ def update_endpoint(actor: User, endpoint: WebhookEndpoint, **fields: Any) -> We
         if fields["is_active"] and not endpoint.is_active:
             switch_on(endpoint)
         elif not fields["is_active"] and endpoint.is_active:
-            endpoint.is_active = False
-            endpoint.disabled_at = timezone.now()
-            endpoint.disabled_reason = gettext("Switched off by the institution.")
+            switch_off(endpoint, gettext("Switched off by the institution."), actor)
     endpoint.save()
     return endpoint
 
@@ -130,6 +130,18 @@ def switch_on(endpoint: WebhookEndpoint) -> None:
     endpoint.disabled_at = None
     endpoint.disabled_reason = ""
     endpoint.consecutive_failures = 0
+    endpoint.switched_off_for_failures = False
+
+
+def switch_off(endpoint: WebhookEndpoint, reason: str, actor: User | None) -> None:
+    """Out of service by a person's choice (the caller saves): the admin and the API both call this.
+    The failure count is kept for the record, but no "switched off after failures" notice follows:
+    whoever switched it off knows. ``actor`` is who did it, for the endpoint's history."""
+    endpoint.is_active = False
+    endpoint.disabled_at = timezone.now()
+    endpoint.disabled_reason = reason
+    endpoint.switched_off_for_failures = False
+    on_behalf_of(actor, endpoint)
 
 
 @transaction.atomic
@@ -202,7 +214,12 @@ def record(
             endpoint=endpoint,
             message_id=message_id,
             topic=topic,
-            payload={"id": message_id, "type": topic, "timestamp": now.isoformat(), "data": as_json(data)},
+            payload={
+                "id": message_id,
+                "type": topic,
+                "timestamp": timezone.localtime(now).isoformat(),
+                "data": as_json(data),
+            },
             next_attempt_at=now,
             created_at=now,
         )
@@ -322,7 +339,8 @@ def _count_failure(endpoint_id: int, now: dt.datetime) -> None:
         endpoint.disabled_reason = reason
         endpoint.is_active = False
         endpoint.disabled_at = now
-        fields += ["is_active", "disabled_at", "disabled_reason"]
+        endpoint.switched_off_for_failures = True
+        fields += ["is_active", "disabled_at", "disabled_reason", "switched_off_for_failures"]
         _tell_the_owner()
     endpoint.save(update_fields=fields)
 
@@ -337,9 +355,11 @@ def _why_switched_off(endpoint: WebhookEndpoint, now: dt.datetime) -> str:
                 "%(count)s delivery in a row could not be delivered.",
                 "%(count)s deliveries in a row could not be delivered.",
                 count,
-            ) % {"count": count}
+            ) % {"count": readers_number(str(count))}
         if _failing_since(endpoint) <= now - dt.timedelta(hours=hours):
-            return gettext("Deliveries have been failing for more than %(hours)s hours.") % {"hours": hours}
+            return gettext("Deliveries have been failing for more than %(hours)s hours.") % {
+                "hours": readers_number(str(hours))
+            }
     return ""
 
 
@@ -363,25 +383,49 @@ def _tell_the_owner() -> None:
 # The admin's and the API's resend, the periodic sweep and pruning ------------------------------------
 
 
+def _free(now: dt.datetime) -> Q:
+    """No worker holds the delivery: never claimed, or its lease ran out."""
+    return Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+
+
 def resend(deliveries: Iterable[WebhookDelivery]) -> int:
     """Sends again, with the same message id (so a receiver can drop a repeat), as a fresh series of
-    attempts. Only deliveries not being sent right now, to an endpoint that is on."""
+    attempts. Only deliveries not being sent right now, to an endpoint that is on.
+
+    One claim, not a look then a write: the rows are locked as they are chosen (a worker sending one
+    holds its row and is skipped) and the reset is filtered by the same condition, so a worker that
+    claimed a row in between keeps it and the reset leaves it alone. Otherwise the reset would clear
+    that worker's lease and a second task would send the same delivery while the first one does."""
     from webhooks import tasks  # noqa: PLC0415 - tasks.py imports this module
 
-    now = timezone.now()
     ids = [delivery.pk for delivery in deliveries]
-    chosen = list(
-        WebhookDelivery.objects.filter(pk__in=ids, endpoint__is_active=True)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .values_list("pk", flat=True)
-    )
     with transaction.atomic():
-        count = WebhookDelivery.objects.filter(pk__in=chosen).update(
-            status=Status.PENDING, attempts=0, next_attempt_at=now, lease_until=None, delivered_at=None
+        now = timezone.now()
+        sendable = WebhookDelivery.objects.filter(pk__in=ids, endpoint__is_active=True).filter(_free(now))
+        chosen = list(
+            sendable.select_for_update(skip_locked=True, of=("self",))
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
+        reset = []
         for pk in chosen:
-            queue_after_commit(tasks.send_delivery, pk)
-    return count
+            if sendable.filter(pk=pk).update(
+                status=Status.PENDING, attempts=0, next_attempt_at=now, lease_until=None, delivered_at=None
+            ):
+                reset.append(pk)
+                queue_after_commit(tasks.send_delivery, pk)
+    return len(reset)
+
+
+def why_not_resent(delivery: WebhookDelivery, now: dt.datetime | None = None) -> str:
+    """Why a delivery was not sent again, in the reader's language (the API's refusal)."""
+    now = now or timezone.now()
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery.pk)
+    if not delivery.endpoint.is_active:
+        return gettext("Switch the endpoint on before sending its deliveries again.")
+    if delivery.lease_until is not None and delivery.lease_until >= now:
+        return gettext("This delivery is being sent right now; try again once the attempt is over.")
+    return gettext("This delivery could not be sent again; try again in a moment.")
 
 
 def due_ids(now: dt.datetime | None = None) -> list[int]:
@@ -391,7 +435,7 @@ def due_ids(now: dt.datetime | None = None) -> list[int]:
     grace = dt.timedelta(seconds=settings.WEBHOOK_SWEEP_GRACE_SECONDS)
     return list(
         WebhookDelivery.objects.due(now - grace)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .filter(_free(now))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[: settings.WEBHOOK_SWEEP_BATCH]
     )

@@ -6,6 +6,13 @@ range or a cloud metadata address would make it reach what no partner should. Th
 every address it resolves to is judged on save, and again right before each delivery; the delivery then
 connects to the address that was judged, so a name that resolves elsewhere a second later (DNS
 rebinding) cannot slip past.
+
+An IPv6 address that carries an IPv4 one (IPv4-mapped, 6to4, Teredo, the NAT64 prefix) is judged by the
+address it carries as well, since a relay on the way would deliver to that one. Only the usual web ports
+are accepted (443 and 8443, and 80 where plain http is allowed): a partner's receiver is a web server,
+and any other port would let an endpoint probe mail, database or admin services on a public host. Where
+private targets are allowed (a developer's machine, the tests; never in production) any port is, so a
+local receiver on a random port can be reached.
 """
 
 from __future__ import annotations
@@ -50,10 +57,43 @@ def private_allowed() -> bool:
     return bool(settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS)
 
 
+HTTPS_PORTS = (443, 8443)
+HTTP_PORT = 80
+# Ranges the standard library may still call global, yet no partner's server lives in: the IETF
+# protocol assignments (192.0.0.0/24, which holds relay anycast addresses such as 192.0.0.9).
+ALSO_FORBIDDEN = (ipaddress.ip_network("192.0.0.0/24"),)
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known NAT64 prefix: its last 32 bits are IPv4
+
+
+def allowed_ports() -> set[int]:
+    return {*HTTPS_PORTS, *((HTTP_PORT,) if http_allowed() else ())}
+
+
+def _carried(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries: a relay or translator on the way delivers to them."""
+    carried = []
+    if address.ipv4_mapped is not None:
+        carried.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        carried.append(address.sixtofour)
+    if address.teredo is not None:
+        carried.extend(address.teredo)  # (server, client): the client is where it arrives
+    if address in NAT64:
+        carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return carried
+
+
 def forbidden(address: IPAddress) -> bool:
-    """Loopback, private, link-local, reserved, multicast or unspecified: nothing a partner runs."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return forbidden(address.ipv4_mapped)
+    """Loopback, private, link-local, reserved, multicast or unspecified, or an IPv6 address wrapping
+    one of those: nothing a partner runs."""
+    if isinstance(address, ipaddress.IPv6Address):
+        wrapped = _carried(address)
+        if any(forbidden(inner) for inner in wrapped):
+            return True
+        if address.ipv4_mapped is not None:
+            return False  # judged by the address it maps, above
+    if any(address in network for network in ALSO_FORBIDDEN if network.version == address.version):
+        return True
     return (
         address.is_loopback
         or address.is_private
@@ -85,7 +125,12 @@ def split(url: str) -> tuple[str, str, int, str]:
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return scheme, host, port or (443 if scheme == "https" else 80), path
+    port = port or (443 if scheme == "https" else 80)
+    if not private_allowed() and port not in allowed_ports():
+        raise UnsafeTarget(
+            _("Port %(port)s is not accepted: use 443 or 8443, or leave the port out.") % {"port": port}
+        )
+    return scheme, host, port, path
 
 
 def resolve(host: str, port: int) -> list[IPAddress]:
@@ -108,16 +153,28 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return found
 
 
+def _literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def check(url: str) -> Target:
     """The address judged now, with the one network address to connect to; UnsafeTarget if refused.
 
     Every address the name resolves to must be public: a name with one public and one private address
-    could be steered to the private one."""
+    could be steered to the private one. The refusal names the address only when the URL itself gave
+    it: what a host name resolves to inside the portal's network is not for a partner to learn (the
+    message is kept on the attempt, which the API shows)."""
     scheme, host, port, path = split(url)
     addresses = resolve(host, port)
     if not private_allowed():
         for address in addresses:
-            if forbidden(address):
+            if not forbidden(address):
+                continue
+            if _literal(host):
                 raise UnsafeTarget(
                     _(
                         "The address points at a private, local or reserved network address "
@@ -125,4 +182,10 @@ def check(url: str) -> Target:
                     )
                     % {"address": address}
                 )
+            raise UnsafeTarget(
+                _(
+                    "The address's host name resolves to a private, local or reserved network address; "
+                    "only addresses on the public internet are accepted."
+                )
+            )
     return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))

@@ -93,7 +93,8 @@ def test_an_event_page_carries_schema_org_event_data(qeshm, kish, art_bureau, la
         else {"Qeshm", "Art Bureau of the Islamic Revolution"}
     )
     assert data["description"] == "سه شب موسیقی نواحی جنوب."
-    assert data["url"] == f"http://testserver/whats-on/events/{event.pk}/"
+    suffix = "?lang=en" if language == "en" else ""
+    assert data["url"] == f"http://testserver/whats-on/events/{event.pk}/{suffix}"
     assert data["inLanguage"] == language
     meta = head_of(html).meta
     assert meta["og:locale"] == [locale]
@@ -179,13 +180,26 @@ def test_the_sitemap_lists_public_pages_only(qeshm, anzali_zone):
 
 
 def test_robots_invites_the_public_pages_and_names_the_sitemap():
+    """Closed by default, the public pages opened: a new signed-in section (/contests/, /search/) is
+    closed without a line of its own; the private corners of /calls/ stay closed (longest match)."""
     response = visitor().get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
-    assert "User-agent: *" in lines
-    assert "Allow: /whats-on/" in lines
-    for private in ("/admin/", "/api/", "/accounts/", "/events/", "/agreements/", "/scorecard/", "/talent/"):
+    assert lines[:2] == ["User-agent: *", "Disallow: /"]
+    for public in ("/whats-on/", "/calls/", "/static/", "/sitemap.xml"):
+        assert f"Allow: {public}" in lines
+    for private in ("/calls/status/", "/calls/applied/"):
         assert f"Disallow: {private}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert not any(line in {"Disallow: /whats-on/", "Disallow: /"} for line in lines)
+    assert not any("contests" in line for line in lines)  # certificates/check stays closed for now
+    rules = [line.split(": ", 1) for line in lines if line.startswith(("Allow:", "Disallow:"))]
+
+    def allowed(path: str) -> bool:
+        matching = [(len(prefix), kind == "Allow") for kind, prefix in rules if path.startswith(prefix)]
+        return max(matching)[1]  # the longest match wins; Allow wins a tie
+
+    for public in ("/whats-on/events/3/", "/calls/7/", "/sitemap.xml", "/static/css/public.css"):
+        assert allowed(public), public
+    for private in ("/contests/", "/search/?q=x", "/admin/", "/api/v1/", "/calls/status/", "/events/3/"):
+        assert not allowed(private), private

@@ -62,7 +62,7 @@ def test_refusals_come_per_field_in_the_readers_language(api_for, art_bureau_par
     api = api_for(art_bureau_partner)
     answer = api.post(ENDPOINTS, {"url": "http://10.0.0.1/", "topics": []}, format="json")
     assert answer.status_code == 400
-    assert set(answer.json()) == {"topics"}  # the serializer's checks first
+    assert set(answer.json()) == {"topics", "url"}  # every problem at once, the address's own too
     answer = api.post(ENDPOINTS, {"url": "http://10.0.0.1/", "topics": ["event.nonsense"]}, format="json")
     assert answer.status_code == 400
     assert "topics" in answer.json()
@@ -79,7 +79,8 @@ def test_refusals_come_per_field_in_the_readers_language(api_for, art_bureau_par
         format="json",
         HTTP_ACCEPT_LANGUAGE="fa",
     ).json()
-    assert set(persian) == {"topics"}
+    assert set(persian) == {"topics", "url"}
+    assert persian["url"] == ["نشانی باید https باشد؛ http ساده پذیرفته نمی‌شود."]
     assert not WebhookEndpoint.objects.exists()
 
 

@@ -57,13 +57,27 @@ def test_private_and_local_addresses_are_refused_on_save(strict, art_bureau_part
     assert not WebhookEndpoint.objects.exists()
 
 
-def test_a_host_name_resolving_to_loopback_is_refused(strict, art_bureau_partner, resolving_to):
-    resolving_to("127.0.0.1")
+def test_a_host_name_resolving_to_loopback_is_refused_without_naming_the_address(
+    strict, art_bureau_partner, resolving_to
+):
+    """What a name resolves to inside the portal's network is not told to the partner (the refusal is
+    kept on attempts the API shows): only a literal address in the URL is named back."""
+    resolving_to("10.20.30.40")
     with pytest.raises(ValidationError) as refused:
         services.register_endpoint(
             art_bureau_partner, url="https://hooks.example.org/", topics=[Topic.EVENT_STATUS]
         )
-    assert "127.0.0.1" in refused.value.message_dict["url"][0]
+    message = refused.value.message_dict["url"][0]
+    assert message == (
+        "The address's host name resolves to a private, local or reserved network address; only "
+        "addresses on the public internet are accepted."
+    )
+    assert "10.20.30.40" not in message
+    with pytest.raises(ValidationError) as literal:
+        services.register_endpoint(
+            art_bureau_partner, url="https://10.20.30.40/", topics=[Topic.EVENT_STATUS]
+        )
+    assert "(10.20.30.40)" in literal.value.message_dict["url"][0]
 
 
 def test_a_public_address_is_accepted(strict, art_bureau_partner, resolving_to):
@@ -102,6 +116,7 @@ def test_the_address_is_checked_again_at_delivery(
     receiver,
     settings,
     resolving_to,
+    monkeypatch,
     django_capture_on_commit_callbacks,
 ):
     """Accepted while it resolved to a public address; by the delivery the name points at 127.0.0.1 (DNS
@@ -110,6 +125,7 @@ def test_the_address_is_checked_again_at_delivery(
     settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = False
     settings.WEBHOOK_RETRY_DELAYS = [0]
     settings.WEBHOOK_DISABLE_AFTER_FAILURES = 5
+    monkeypatch.setattr(targets, "HTTPS_PORTS", (443, 8443, receiver.port))  # the receiver's random port
     resolving_to("93.184.216.34")
     endpoint = services.register_endpoint(
         art_bureau_partner,
@@ -124,7 +140,10 @@ def test_the_address_is_checked_again_at_delivery(
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert delivery.status == "failed"
     assert receiver.received == []
-    assert all("127.0.0.1" in attempt.error for attempt in delivery.attempt_log.all())
+    errors = [attempt.error for attempt in delivery.attempt_log.all()]
+    assert errors
+    assert all("resolves to a private, local or reserved" in error for error in errors)
+    assert not any("127.0.0.1" in error for error in errors)  # the partner learns no internal address
 
 
 def test_the_delivery_connects_to_the_address_that_was_checked(strict, resolving_to):
