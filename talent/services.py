@@ -37,7 +37,6 @@ from talent.models import (
     PortfolioFile,
     Receipt,
     Score,
-    ScoringCriterion,
     TalentCall,
     age_on,
 )
@@ -49,6 +48,7 @@ from zones_portal.mail import send_templated_mail
 from zones_portal.models import Institution
 from zones_portal.queueing import lease_kept, queue_after_commit, queue_now
 from zones_portal.signals import call_opened
+from zones_portal.widgets import latin_number, readers_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -407,6 +407,43 @@ def sync_assignments(call: TalentCall, applications: Iterable[Application] | Non
     return len(wanted)
 
 
+def checked_scores(criteria: Iterable[Any], values: Mapping[Any, object]) -> dict[Any, Decimal]:
+    """Each criterion's score as typed (۷٫۵, ٧ or 7.5), from 0 to its maximum in hundredths, with every
+    criterion's error at once under ``criterion_<id>`` (the forms' and the API's field names). The one
+    check for a talent call's jurors and a competition's judges, at their desks or on stage; ``values`` is
+    keyed by the criterion's id, as a number or as text, or by its field name."""
+    clean: dict[Any, Decimal] = {}
+    errors: dict[str, list[str]] = {}
+    for criterion in criteria:
+        key = f"criterion_{criterion.pk}"
+        typed = next(
+            (values[name] for name in (criterion.pk, str(criterion.pk), key) if values.get(name) is not None),
+            None,
+        )
+        text = "" if typed is None else latin_number(str(typed)).strip()
+        if not text:
+            errors[key] = [_("Give a score for “%(criterion)s”.") % {"criterion": criterion.name}]
+            continue
+        try:
+            value = Decimal(text)
+        except ArithmeticError:
+            errors[key] = [_("Write the score as a number, such as 7 or 7.5.")]
+            continue
+        if not value.is_finite() or value < 0 or value > criterion.max_score:
+            errors[key] = [
+                _("“%(criterion)s” is scored from 0 to %(max)s.")
+                % {"criterion": criterion.name, "max": readers_number(str(criterion.max_score))}
+            ]
+            continue
+        if value != value.quantize(Decimal("0.01")):
+            errors[key] = [_("Use at most two decimal places.")]
+            continue
+        clean[criterion] = value.quantize(Decimal("0.01"))
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
 @transaction.atomic
 def score(actor: Actor, assignment: Assignment, values: Mapping[int, Decimal | int | str]) -> Assignment:
     """A juror scores every criterion of an application assigned to them, each within its bounds."""
@@ -418,26 +455,7 @@ def score(actor: Actor, assignment: Assignment, values: Mapping[int, Decimal | i
     application = assignment.application
     if application.call.status == TalentCall.Status.FINISHED or application.status in (Status.WITHDRAWN,):
         raise InvalidMoveError(_("This application is no longer being judged."))
-    criteria = list(application.call.criteria.all())
-    errors: dict[str, list[str]] = {}
-    clean: dict[ScoringCriterion, Decimal] = {}
-    for criterion in criteria:
-        raw = values.get(criterion.pk)
-        key = f"criterion_{criterion.pk}"
-        try:
-            value = Decimal(str(raw))
-        except (ArithmeticError, ValueError, TypeError):
-            errors[key] = [_("Give a score for “%(criterion)s”.") % {"criterion": criterion.name}]
-            continue
-        if not value.is_finite() or value < 0 or value > criterion.max_score:
-            errors[key] = [
-                _("“%(criterion)s” is scored from 0 to %(max)s.")
-                % {"criterion": criterion.name, "max": criterion.max_score}
-            ]
-            continue
-        clean[criterion] = value.quantize(Decimal("0.01"))
-    if errors:
-        raise ValidationError(errors)
+    clean = checked_scores(application.call.criteria.all(), values)
     now = timezone.now()
     for criterion, value in clean.items():
         Score.objects.update_or_create(

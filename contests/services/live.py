@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,10 +34,11 @@ from django.utils.translation import ngettext
 from contests import permissions
 from contests.models import Conflict, Entry, Judge, PanelScore, Round, RoundCriterion, Turn
 from contests.services import ROUND_LIFECYCLE
+from talent.services import checked_scores
 from zones_portal import versions
 from zones_portal.dates import format_date
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of, who
-from zones_portal.widgets import latin_number, readers_number
+from zones_portal.widgets import readers_number
 
 THREE_PLACES = Decimal("0.001")
 # At least this many scores before the highest and lowest are dropped: with three, dropping two would
@@ -158,36 +159,9 @@ def turn_result(scores: Iterable[PanelScore], drop_extremes: bool) -> TurnResult
 
 
 def parse_values(criteria: Iterable[RoundCriterion], raw: Mapping[str, object]) -> dict[str, Decimal]:
-    """Each criterion's score, typed in any digits (۷٫۵, ٧, 7.5), from 0 to its maximum, in steps of a
-    hundredth; errors per criterion, under ``criterion_<id>``."""
-    values: dict[str, Decimal] = {}
-    errors: dict[str, list[str]] = {}
-    for criterion in criteria:
-        key = str(criterion.pk)
-        text = raw.get(key, raw.get(f"criterion_{key}"))
-        text = "" if text is None else latin_number(str(text))
-        field_name = f"criterion_{key}"
-        if text == "":
-            errors[field_name] = [_("Give a score for %(criterion)s.") % {"criterion": criterion.name}]
-            continue
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            errors[field_name] = [_("Write the score as a number, such as 7 or 7.5.")]
-            continue
-        if not value.is_finite() or value < 0 or value > criterion.max_score:
-            errors[field_name] = [
-                _("%(criterion)s is scored from 0 to %(maximum)s.")
-                % {"criterion": criterion.name, "maximum": readers_number(str(criterion.max_score))}
-            ]
-            continue
-        if value != value.quantize(Decimal("0.01")):
-            errors[field_name] = [_("Use at most two decimal places.")]
-            continue
-        values[key] = value.quantize(Decimal("0.01"))
-    if errors:
-        raise ValidationError(errors)
-    return values
+    """Each criterion's score by the criterion's id as text, checked as every score is
+    (talent.services.checked_scores)."""
+    return {str(criterion.pk): value for criterion, value in checked_scores(criteria, raw).items()}
 
 
 # --- setting up ------------------------------------------------------------------------------------------

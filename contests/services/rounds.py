@@ -37,6 +37,7 @@ from contests.models import (
 )
 from contests.services import ENTRY_LIFECYCLE, ROUND_LIFECYCLE, RUN_BY_OTHERS
 from talent.models import Application, TalentCall
+from talent.services import checked_scores
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of
 from zones_portal.models import User, Zone
 from zones_portal.permissions import is_secretariat
@@ -400,26 +401,7 @@ def score_entry(actor: Actor, entry: Entry, values: Mapping[int, Decimal | int |
     Round.objects.select_for_update().filter(pk=entry.round_id).order_by("pk").values_list("pk").first()
     entry.round.refresh_from_db()
     seat = _seat_for_scoring(actor, entry)
-    criteria = list(entry.round.criteria.all())
-    errors: dict[str, list[str]] = {}
-    clean: dict[RoundCriterion, Decimal] = {}
-    for criterion in criteria:
-        raw = values.get(criterion.pk)
-        key = f"criterion_{criterion.pk}"
-        try:
-            value = Decimal(str(raw))
-        except (ArithmeticError, ValueError, TypeError):
-            errors[key] = [_("Give a score for “%(criterion)s”.") % {"criterion": criterion.name}]
-            continue
-        if not value.is_finite() or value < 0 or value > criterion.max_score:
-            errors[key] = [
-                _("“%(criterion)s” is scored from 0 to %(max)s.")
-                % {"criterion": criterion.name, "max": criterion.max_score}
-            ]
-            continue
-        clean[criterion] = value.quantize(Decimal("0.01"))
-    if errors:
-        raise ValidationError(errors)
+    clean = checked_scores(entry.round.criteria.all(), values)
     now = timezone.now()
     saved = []
     for criterion, value in clean.items():

@@ -69,12 +69,12 @@ def test_a_judge_who_disconnects_and_sends_again_is_counted_once(final, secretar
     again = score_post(phones[4], final, turn, values(final, 8, 7, 9, 6), key)
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
-    assert "received at" in first.json()["received"]
+    assert "دریافت شد" in first.json()["received"]  # «نمره شما ساعت ... دریافت شد.»
     # Another sending (a new key, other values) is refused with the time the first arrived.
     other = score_post(phones[4], final, turn, values(final, 1, 1, 1, 1))
     assert other.status_code == 409
     assert other.json()["already"] is True
-    assert "A score is saved once" in other.json()["message"]
+    assert "هر نمره یک بار ثبت می‌شود و تغییر نمی‌کند." in other.json()["message"]
     for phone in phones[:4]:
         assert score_post(phone, final, turn, values(final, 7, 7, 7, 7)).status_code == 200
     assert PanelScore.objects.filter(turn=turn).count() == 5
@@ -99,7 +99,7 @@ def test_a_late_score_counts_until_the_chair_closes_the_turn(final, client_for):
     too_late = score_post(client_for(final.panel[4]), final, turn, values(final, 9, 9, 9, 9))
     assert too_late.status_code == 409
     assert too_late.json()["closed"] is True
-    assert "closed this contestant's turn" in too_late.json()["message"]
+    assert "نوبت این شرکت‌کننده را ساعت" in too_late.json()["message"]
     assert PanelScore.objects.filter(turn=turn).count() == 4
 
 
@@ -161,7 +161,7 @@ def test_scores_out_of_range_are_refused_per_criterion(final, client_for):
     assert answer.status_code == 400
     errors = answer.json()["errors"]
     assert set(errors) == {f"criterion_{c.pk}" for c in criteria[:3]}
-    assert "from 0 to ۱۰" in errors[f"criterion_{criteria[0].pk}"][0]
+    assert "از ۰ تا ۱۰ است." in errors[f"criterion_{criteria[0].pk}"][0]
     assert not PanelScore.objects.exists()
 
 
@@ -223,7 +223,7 @@ def test_the_running_order_by_typed_places_and_by_number(final, secretariat, cli
     page.post(url, {"rule": "number"})
     assert [e.number for e in final.entries.order_by("running_order")] == [1, 2, 3, 4, 5, 6]
     answer = page.post(url, {**places, f"position_{entries[1].pk}": "two"})
-    assert "as a whole number" in answer.content.decode()
+    assert "را با یک عدد صحیح بنویسید." in answer.content.decode()
     assert page.get(url).status_code == 200
 
 

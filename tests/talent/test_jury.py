@@ -205,7 +205,9 @@ def test_a_jurors_queue_runs_a_fixed_number_of_queries(
         make_application(call, kish)
     client = client_for(juror)
     client.get(reverse("talent:jury"))
-    with django_assert_num_queries(6):
+    # Six for the queue and the menu, and one asking whether the juror also judges a competition's round
+    # (contests.context_processors): a person without a membership may sit on a panel.
+    with django_assert_num_queries(7):
         assert client.get(reverse("talent:jury")).status_code == 200
 
 
@@ -282,3 +284,28 @@ def test_a_jurors_queue_lists_what_is_still_to_score_first(client_for, jurors, k
     give(first, scored, {"اصالت": 7, "مهارت": 3})
     queue = client_for(first).get(reverse("talent:jury")).content.decode()
     assert queue.index("در انتظار") < queue.index("امتیازداده")
+
+
+def test_jurors_and_judges_share_one_check_of_scores():
+    """A score typed in any digits is read; every criterion's mistake is named at once, under the field
+    the form and the API use (talent.services.checked_scores, also behind the competitions' scoring)."""
+    from collections import namedtuple
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from talent.services import checked_scores
+
+    criterion = namedtuple("criterion", "pk name max_score")
+    craft, voice = criterion(1, "مهارت", 10), criterion(2, "صوت", 5)
+    assert checked_scores([craft, voice], {1: "۷٫۵", "2": "٣"}) == {
+        craft: Decimal("7.50"),
+        voice: Decimal("3.00"),
+    }
+    assert checked_scores([craft], {"criterion_1": 9}) == {craft: Decimal("9.00")}
+    with pytest.raises(ValidationError) as refused:
+        checked_scores([craft, voice], {1: "۱۱", 2: "2.555"})
+    assert set(refused.value.message_dict) == {"criterion_1", "criterion_2"}
+    with pytest.raises(ValidationError) as refused:
+        checked_scores([craft], {1: "هفت"})
+    assert list(refused.value.message_dict) == ["criterion_1"]
