@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "reminders.apps.RemindersConfig",
     "scorecard.apps.ScorecardConfig",
     "search.apps.SearchConfig",  # one search box across the apps, each record shown to who may see it
-    "public.apps.PublicConfig",  # the public face: what's on, event and zone pages, sitemap
+    "whatson.apps.WhatsOnConfig",  # the public face: what's on, event and zone pages, sitemap
     "webhooks.apps.WebhooksConfig",  # signed notices to partner institutions' servers
 ]
 

@@ -39,7 +39,7 @@ urlpatterns = [
     path("scorecard/", include("scorecard.urls")),
     path("contests/", include("contests.urls")),
     path("search/", include("search.urls")),
-    path("", include("public.urls")),  # whats-on/, sitemap.xml, robots.txt
+    path("", include("whatson.urls")),  # whats-on/, sitemap.xml, robots.txt
     path("api/", include("zones_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from public import caching
 from tests.public.conftest import visitor
+from whatson import caching
 
 pytestmark = pytest.mark.django_db
 

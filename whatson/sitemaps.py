@@ -18,8 +18,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from events.models import Event
-from public import seo
 from talent.models import TalentCall
+from whatson import seo
 from zones_portal.models import Zone
 
 

@@ -5,7 +5,7 @@ account (published events: approved, held, reported), so the one visibility rule
 submitted, rejected and cancelled events are 404. No reason, outcome, money, export figure, contact
 detail or author ever reaches these templates; a report's attendance and number of artists appear only
 when the secretariat marked them public. Each page is built once per version of its data
-(``public.caching``) and drawn around the visitor's own top bar.
+(``whatson.caching``) and drawn around the visitor's own top bar.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from django.views.decorators.http import require_safe
 
 from events import feeds
 from events.models import Event, EventReport, Participation
-from public import seo
-from public.caching import LANGUAGE_PARAM, Built, serve, serve_bytes
-from public.forms import PAST, WhatsOnForm
-from public.sitemaps import SITEMAPS
 from talent.models import TalentCall
+from whatson import seo
+from whatson.caching import LANGUAGE_PARAM, Built, serve, serve_bytes
+from whatson.forms import PAST, WhatsOnForm
+from whatson.sitemaps import SITEMAPS
 from zones_portal.models import Zone
 from zones_portal.search import matching
 from zones_portal.views import paginate
