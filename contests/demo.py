@@ -11,6 +11,7 @@ keyed on its call's title: run again, it changes nothing but resetting the judge
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -97,6 +98,10 @@ def _call(now: dt.datetime) -> TalentCall:
     return call
 
 
+def _recording_id(slug: str, index: int) -> str:
+    return hashlib.sha256(f"{slug}-{index}".encode()).hexdigest()[:10]
+
+
 def _applications(call: TalentCall, zones: dict[str, Zone], now: dt.datetime) -> None:
     quran = Discipline.objects.get(slug="quran")
     for zone_index, slug in enumerate(ZONES):
@@ -111,7 +116,8 @@ def _applications(call: TalentCall, zones: dict[str, Zone], now: dt.datetime) ->
                 phone="",
                 discipline=quran,
                 statement="تلاوت تحقیق و ترتیل؛ حافظ ده جزء.",
-                portfolio_links=f"https://recitation.example/{slug}/{index + 1}",
+                # A recording's address names neither the contestant nor their zone (blind rounds).
+                portfolio_links=f"https://recitation.example/v/{_recording_id(slug, index)}",
                 consent=True,
             )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from contests.models import Round
 from contests.services.rounds import rank_round
@@ -18,7 +19,7 @@ from zones_portal.exports import csv_download, xlsx_download
 def results_table(round_: Round) -> tuple[list[str], list[list[object]]]:
     criteria = list(round_.criteria.all())
     blind = round_.hides_identity
-    header = [_("place"), _("entry number")]
+    header = [pgettext("standing", "place"), _("entry number")]
     if not blind:
         header += [_("full name"), _("zone")]
     header += [_("judges"), _("weighted score"), *[c.name for c in criteria], _("status")]

@@ -296,9 +296,11 @@ class Entry(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPETING)
     total = models.DecimalField(_("weighted score"), max_digits=9, decimal_places=3, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(pgettext_lazy("standing", "place"), null=True, blank=True)
-    # When the contestant was mailed that they went on: claimed by a conditional update before sending,
-    # so two workers never mail the same news (and given back if the mail could not be sent).
+    # When the contestant was mailed that they went on, set once the mail has gone. Before sending, a
+    # worker takes a lease (``telling_until``) by a conditional update, so two workers never mail the
+    # same news at once; a worker that dies mid-way leaves a lease that runs out, and the retry sends.
     told_at = models.DateTimeField(_("contestant told"), null=True, blank=True, editable=False)
+    telling_until = models.DateTimeField(_("being told until"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -25,8 +25,16 @@ def can_run_round(user: AnyUser | None, round_: Round) -> bool:
 
 
 def can_reveal(user: AnyUser | None, round_: Round) -> bool:
-    """Lifting a blind round's veil: the secretariat only, and only once scoring has closed."""
+    """Who may lift a blind round's veil: the secretariat only. When (once scoring has closed) is the
+    service's check, ``rounds.reveal``."""
     return is_secretariat(user)
+
+
+def takes_part_in_contests(user: AnyUser | None) -> bool:
+    """Whoever the competitions' pages are for: the secretariat, a zone's people, and anyone judging a
+    round not yet decided."""
+    scope = scope_of(user)
+    return scope.secretariat or scope.zone_id is not None or sits_on_a_panel(user)
 
 
 def judge_seat(user: AnyUser | None, round_: Round) -> Judge | None:

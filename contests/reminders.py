@@ -40,6 +40,8 @@ from zones_portal.mail import send_templated_mail
 # Scoring closing: by default 2 days before (settings REMINDER_OFFSETS["round-scoring-closing"]).
 SCORING_CLOSING_DEFAULT = [2]
 LIVE_TOMORROW_DEFAULT = [1]
+# How long a worker telling a contestant they went on holds the entry before another may try.
+TELLING_LEASE = dt.timedelta(minutes=10)
 
 
 def _left_to_score() -> Subquery:
@@ -254,14 +256,28 @@ def advanced_message_id(entry: Entry) -> str:
 
 def send_advanced_mail(entry_id: int) -> str:
     """Tells a contestant they went on to the next round, in the language they applied in, once: sent,
-    skipped (already sent, or the decision no longer stands) or gone."""
+    skipped (already told, or the decision no longer stands), busy (another worker holds the lease: the
+    task tries again once it runs out) or gone.
+
+    The lease, not ``told_at``, is what a worker takes before sending: a worker that dies between taking
+    it and sending (the task is acknowledged late, so it is delivered again) would otherwise leave the
+    contestant marked as told with no mail sent. ``told_at`` is set only once the mail has gone. A worker
+    that dies after sending and before marking it sends again once the lease runs out, under the same
+    Message-ID, so the receiving server can drop the repeat."""
     entry = Entry.objects.select_related("application__call", "round__next_round").filter(pk=entry_id).first()
     if entry is None:
         return "gone"
     if entry.status != Entry.Status.ADVANCED or entry.round.status != Round.Status.DECIDED:
         return "skipped"
-    if not Entry.objects.filter(pk=entry.pk, told_at__isnull=True).update(told_at=timezone.now()):
-        return "skipped"  # told already, or another worker is telling them now
+    now = timezone.now()
+    claimed = (
+        Entry.objects.filter(pk=entry.pk, told_at__isnull=True)
+        .filter(Q(telling_until__isnull=True) | Q(telling_until__lt=now))
+        .update(telling_until=now + TELLING_LEASE)
+    )
+    if not claimed:
+        told = Entry.objects.filter(pk=entry.pk).values_list("told_at", flat=True).first()
+        return "skipped" if told is not None else "busy"
     application = entry.application
     next_round = entry.round.next_round
     try:
@@ -278,6 +294,7 @@ def send_advanced_mail(entry_id: int) -> str:
             headers={"Message-ID": advanced_message_id(entry)},
         )
     except Exception:
-        Entry.objects.filter(pk=entry.pk).update(told_at=None)  # not sent: the retry may claim it again
+        Entry.objects.filter(pk=entry.pk).update(telling_until=None)  # not sent: the retry may claim it
         raise
+    Entry.objects.filter(pk=entry.pk).update(told_at=timezone.now(), telling_until=None)
     return "sent"

@@ -33,14 +33,14 @@ from django.utils.translation import ngettext
 
 from contests import permissions
 from contests.models import Conflict, Entry, Judge, PanelScore, Round, RoundCriterion, Turn
-from contests.services import ROUND_LIFECYCLE
+from contests.services import ROUND_LIFECYCLE, RUN_BY_OTHERS, THREE_PLACES, Standing, weighted_total
 from talent.services import checked_scores
 from zones_portal import versions
 from zones_portal.dates import format_date
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of, who
 from zones_portal.widgets import readers_number
 
-THREE_PLACES = Decimal("0.001")
+TWO_PLACES = Decimal("0.01")  # what the display shows of a result
 # At least this many scores before the highest and lowest are dropped: with three, dropping two would
 # leave one judge deciding alone.
 DROP_EXTREMES_FROM = 4
@@ -73,9 +73,7 @@ def _must_conduct(actor, round_: Round) -> None:
 
 def _must_run(actor, round_: Round) -> None:
     if not permissions.can_run_round(actor, round_):
-        raise PermissionDenied(
-            _("Only the secretariat, or for a zone preliminary that zone's deputy, runs this round.")
-        )
+        raise PermissionDenied(RUN_BY_OTHERS)
 
 
 def _must_be_live(round_: Round) -> None:
@@ -122,16 +120,11 @@ def _changed(round_: Round) -> None:
 
 
 def judge_total(criteria: Iterable[RoundCriterion], values: Mapping[str, Decimal]) -> Decimal:
-    """0 to 100: each criterion's score as a share of its maximum, weighted, over the total weight, as a
-    talent call's ranking counts it, so criteria on different scales weigh what their weights say."""
+    """A judge's 0-to-100 total, counted as every round's (``weighted_total``); the phone sends the
+    criteria by their ids as text."""
     criteria = list(criteria)
-    weight = sum((c.weight for c in criteria), Decimal(0))
-    if not weight:
-        return Decimal(0)
-    weighted = sum(
-        (c.weight * Decimal(values[str(c.pk)]) / Decimal(c.max_score) for c in criteria), Decimal(0)
-    )
-    return (weighted / weight * 100).quantize(THREE_PLACES, rounding=ROUND_HALF_UP)
+    by_id = {criterion.pk: values[str(criterion.pk)] for criterion in criteria}
+    return weighted_total(criteria, by_id) or Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -142,7 +135,8 @@ class TurnResult:
 
 def turn_result(scores: Iterable[PanelScore], drop_extremes: bool) -> TurnResult:
     """The mean of the judges' totals, to three places; with ``drop_extremes`` and at least four scores,
-    one highest and one lowest are left out (ties: the earliest sent of them)."""
+    one highest and one lowest are left out (ties: the earliest sent of them). Two different scores are
+    always dropped, even when every judge gave the same total."""
     scores = list(scores)
     if not scores:
         raise InvalidMoveError(_("No judge has scored this contestant yet."))
@@ -151,7 +145,9 @@ def turn_result(scores: Iterable[PanelScore], drop_extremes: bool) -> TurnResult
     if drop_extremes and len(scores) >= DROP_EXTREMES_FROM:
         in_order = sorted(scores, key=lambda s: (s.total, s.submitted_at, s.pk))
         lowest = in_order[0]
-        highest = sorted(scores, key=lambda s: (-s.total, s.submitted_at, s.pk))[0]
+        highest = next(
+            s for s in sorted(scores, key=lambda s: (-s.total, s.submitted_at, s.pk)) if s.pk != lowest.pk
+        )
         dropped = (highest.pk, lowest.pk)
         counted = [s for s in scores if s.pk not in dropped]
     mean = sum((s.total for s in counted), Decimal(0)) / len(counted)
@@ -256,7 +252,11 @@ def open_live_scoring(actor, round_: Round) -> Round:
         raise InvalidMoveError(_("Enter the contestants before scoring opens."))
     ensure_turns(round_)
     if round_.entries.filter(running_order__isnull=True).exists():
-        order_running(actor, round_, ORDER_BY_NUMBER)
+        # Those given a place keep it; the others follow by their number.
+        waiting = list(_waiting(round_))
+        placed = sorted((e for e in waiting if e.running_order is not None), key=lambda e: e.running_order)
+        unplaced = sorted((e for e in waiting if e.running_order is None), key=lambda e: e.number)
+        set_running_order(actor, round_, [e.pk for e in placed + unplaced])
     round_ = ROUND_LIFECYCLE.move("open_scoring", actor, round_)
     _changed(round_)
     return round_
@@ -464,13 +464,6 @@ def current_turn(round_: Round) -> Turn | None:
     return turns.filter(status=Turn.Status.CLOSED).order_by("-closed_at", "-pk").first()
 
 
-@dataclass
-class Standing:
-    place: int
-    entry: Entry
-    result: Decimal
-
-
 def ranking(round_: Round, top: int | None = None) -> list[Standing]:
     """The running ranking of the contestants whose turn has closed: highest result first, equal results
     sharing a place (1, 2, 2, 4). The round's tie-break decides advancing later, not the display."""
@@ -483,8 +476,8 @@ def ranking(round_: Round, top: int | None = None) -> list[Standing]:
     standings: list[Standing] = []
     for index, entry in enumerate(entries):
         result = entry.turn.result
-        place = standings[-1].place if standings and standings[-1].result == result else index + 1
-        standings.append(Standing(place, entry, result))
+        place = standings[-1].place if standings and standings[-1].total == result else index + 1
+        standings.append(Standing(entry, result, place=place))
     return standings[:top] if top else standings
 
 
@@ -562,6 +555,11 @@ def display_state(round_: Round) -> dict:
     def number(value: object) -> str:
         return readers_number(str(value))
 
+    def result(value: Decimal) -> str:
+        """Two places at most, trailing zeros trimmed: 82.25, 82.5, 82."""
+        text = f"{value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP):f}"
+        return number(text.rstrip("0").rstrip(".") if "." in text else text)
+
     turn = current_turn(round_)
     state: dict = {"round": round_.name, "status": round_.status, "turn": None, "ranking": []}
     if turn is not None:
@@ -578,7 +576,7 @@ def display_state(round_: Round) -> dict:
             "panel": number(panel),
             "scored_text": _("%(scored)s of %(panel)s judges have scored")
             % {"scored": number(scored), "panel": number(panel)},
-            "result": number(turn.result) if turn.result is not None else "",
+            "result": result(turn.result) if turn.result is not None else "",
         }
     state["ranking"] = [
         {
@@ -586,7 +584,7 @@ def display_state(round_: Round) -> dict:
             "number": number(standing.entry.number),
             "name": standing.entry.application.full_name,
             "zone": standing.entry.application.zone.name,
-            "result": number(standing.result),
+            "result": result(standing.total),
             "last": turn is not None and standing.entry.pk == turn.entry_id,
         }
         for standing in ranking(round_, DISPLAY_TOP)

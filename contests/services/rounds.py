@@ -15,33 +15,42 @@ import datetime as dt
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from contests import permissions
 from contests.models import (
     Conflict,
     Entry,
     Judge,
+    PanelScore,
     ReviewScore,
     Round,
     RoundCriterion,
     Turn,
 )
-from contests.services import ENTRY_LIFECYCLE, ROUND_LIFECYCLE, RUN_BY_OTHERS
+from contests.services import (
+    ENTRY_LIFECYCLE,
+    ROUND_LIFECYCLE,
+    RUN_BY_OTHERS,
+    Standing,
+    weighted_total,
+)
+from contests.services import live as live_services
 from talent.models import Application, TalentCall
 from talent.services import checked_scores
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of
 from zones_portal.models import User, Zone
 from zones_portal.permissions import is_secretariat
 from zones_portal.queueing import queue_after_commit
+from zones_portal.widgets import readers_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -49,8 +58,15 @@ if TYPE_CHECKING:
     Actor = User | AnonymousUser | None
 
 SECRETARIAT_SETS_UP = _("Only the secretariat sets up a competition's rounds.")
-HUNDRED = Decimal(100)
-THREE_PLACES = Decimal("0.001")
+REVEALED_STAYS_CLOSED = _(
+    "The names in this round are revealed: scoring cannot open again, as the judges would see whom "
+    "they score."
+)
+# A blind round's entry numbers are drawn at random from 1 to this many times the number of entries (at
+# least BLIND_NUMBERS_FROM), so neither their order nor their size says who applied first, came from
+# which zone or was entered late.
+BLIND_NUMBER_SPREAD = 4
+BLIND_NUMBERS_FROM = 100
 # A final that does not say how many places it gives: the usual three.
 DEFAULT_PLACES = 3
 # (name, weight, maximum score) of one criterion, as the forms and the tests give them.
@@ -275,14 +291,41 @@ def name_judges(actor: Actor, round_: Round, people: Iterable[User], chair: User
     return round_
 
 
+def _blind_top(count: int) -> int:
+    return max(BLIND_NUMBERS_FROM, BLIND_NUMBER_SPREAD * count)
+
+
+def _blind_numbers(taken: set[int], count: int) -> list[int]:
+    """``count`` numbers drawn at random among those not taken, from a range a few times wider than the
+    round, so a late entry's number is as likely to be small as large."""
+    top = _blind_top(len(taken) + count)
+    free = [number for number in range(1, top + 1) if number not in taken]
+    return random.SystemRandom().sample(free, count)
+
+
 def _next_numbers(round_: Round, count: int, *, shuffle: bool) -> list[int]:
-    """Fresh entry numbers after the round's last; shuffled for a blind round, so the order of the
-    numbers says nothing about who applied first. The caller holds the round's lock."""
-    start = (Entry.objects.filter(round=round_).aggregate(top=Max("number"))["top"] or 0) + 1
-    numbers = list(range(start, start + count))
+    """Fresh entry numbers: after the round's last, or for a blind round drawn at random (see
+    ``_blind_numbers``). The caller holds the round's lock."""
     if shuffle:
-        random.SystemRandom().shuffle(numbers)
-    return numbers
+        return _blind_numbers(set(Entry.objects.filter(round=round_).values_list("number", flat=True)), count)
+    start = (Entry.objects.filter(round=round_).aggregate(top=Max("number"))["top"] or 0) + 1
+    return list(range(start, start + count))
+
+
+def _renumber_blind(round_: Round) -> None:
+    """Draws every entry's number afresh as a blind round opens, before any judge sees one: entries
+    carried in from the zones' rounds came in zone by zone, and numbers given in that order would say
+    where each came from."""
+    entries = list(Entry.objects.filter(round=round_).order_by("pk"))
+    if not entries:
+        return
+    # Moved out of the way first (the numbers are unique within the round): above both the old numbers
+    # and every number that can be drawn.
+    shift = max(entry.number for entry in entries) + _blind_top(len(entries))
+    Entry.objects.filter(round=round_).update(number=F("number") + shift)
+    for entry, number in zip(entries, _blind_numbers(set(), len(entries)), strict=True):
+        entry.number = number
+    Entry.objects.bulk_update(entries, ["number"])
 
 
 def zone_applications(round_: Round) -> QuerySet[Application]:
@@ -330,6 +373,10 @@ def enter_zone_applications(actor: Actor, round_: Round) -> list[Entry]:
 
 @transaction.atomic
 def open_scoring(actor: Actor, round_: Round) -> Round:
+    """A review round opens for its jurors (a blind one with its entry numbers drawn afresh); a round
+    judged on stage opens through the live checks (a chair, turns, the running order, the display)."""
+    if round_.is_live:
+        return live_services.open_live_scoring(actor, round_)
     round_ = ROUND_LIFECYCLE.enter("open_scoring", actor, round_)
     problems = []
     if not round_.criteria.exists():
@@ -340,18 +387,33 @@ def open_scoring(actor: Actor, round_: Round) -> Round:
         problems.append(_("Enter the contestants."))
     if problems:
         raise InvalidMoveError(problems)
+    if round_.blind:
+        _renumber_blind(round_)
     return ROUND_LIFECYCLE.move("open_scoring", actor, round_)
 
 
 @transaction.atomic
 def close_scoring(actor: Actor, round_: Round) -> Round:
+    """Scoring ends; a round judged on stage closes through the live checks (nobody on stage, nobody
+    still waiting)."""
+    if round_.is_live:
+        return live_services.close_live_scoring(actor, round_)
     round_ = ROUND_LIFECYCLE.enter("close_scoring", actor, round_)
     return ROUND_LIFECYCLE.move("close_scoring", actor, round_)
 
 
+def may_reopen(actor: Actor, round_: Round) -> bool:
+    """Whether the page offers to open scoring again: never once the names are revealed."""
+    return round_.revealed_at is None and ROUND_LIFECYCLE.allows("reopen_scoring", actor, round_)
+
+
 @transaction.atomic
 def reopen_scoring(actor: Actor, round_: Round, reason: str) -> Round:
+    """Scoring opens again with a reason, unless a blind round's names were revealed: its judges would
+    then score people they know."""
     round_ = ROUND_LIFECYCLE.enter("reopen_scoring", actor, round_, reason)
+    if round_.revealed_at is not None:
+        raise InvalidMoveError(REVEALED_STAYS_CLOSED)
     return ROUND_LIFECYCLE.move("reopen_scoring", actor, round_, reason)
 
 
@@ -458,23 +520,6 @@ def queue_for(seat: Judge) -> list[Entry]:
 # Ranking and advancing -----------------------------------------------------------------------------
 
 
-@dataclass
-class Standing:
-    entry: Entry
-    total: Decimal | None  # None: nobody scored it
-    by_criterion: list[Decimal] = field(default_factory=list)  # mean score per criterion, in their order
-    judges: int = 0
-    place: int | None = None
-
-
-def _weighted(criteria: Sequence[RoundCriterion], means: Mapping[int, Decimal]) -> Decimal | None:
-    weight = sum((c.weight for c in criteria if c.pk in means), Decimal(0))
-    if not weight:
-        return None
-    share = sum((c.weight * means[c.pk] / c.max_score for c in criteria if c.pk in means), Decimal(0))
-    return (share / weight * HUNDRED).quantize(THREE_PLACES)
-
-
 def _review_scores(round_: Round, criteria: Sequence[RoundCriterion]) -> dict[int, tuple[dict, int]]:
     """Per entry: the mean of each criterion over its judges, and how many judges scored it. A judge's
     scores of an entry they declared a conflict with never count."""
@@ -495,25 +540,36 @@ def _review_scores(round_: Round, criteria: Sequence[RoundCriterion]) -> dict[in
 
 
 def _panel_means(round_: Round) -> dict[int, tuple[dict, int]]:
-    """Per entry of a live round: each criterion's mean over the panel's scores of its closed turn (for
-    breaking ties by criterion; the total itself is the one the closed turn stored)."""
-    from contests.models import PanelScore  # noqa: PLC0415 - read only here
-
+    """Per entry of a live round: each criterion's mean over the panel's scores of its closed turn that
+    counted (for breaking ties by criterion; the total itself is the one the closed turn stored). When
+    the round drops the highest and lowest, the criteria are read from the scores the result kept."""
+    by_turn: dict[int, list[PanelScore]] = defaultdict(list)
+    for score in PanelScore.objects.filter(
+        turn__entry__round=round_, turn__status=Turn.Status.CLOSED
+    ).select_related("turn"):
+        by_turn[score.turn_id].append(score)
     sums: dict[int, dict[int, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     counts: dict[int, int] = defaultdict(int)
-    for entry_id, values in PanelScore.objects.filter(
-        turn__entry__round=round_, turn__status=Turn.Status.CLOSED
-    ).values_list("turn__entry_id", "values"):
-        counts[entry_id] += 1
-        for key, value in (values or {}).items():
-            try:
-                sums[entry_id][int(key)].append(Decimal(str(value)))
-            except (ArithmeticError, ValueError, TypeError):
-                continue
+    for scores in by_turn.values():
+        dropped = set(live_services.turn_result(scores, round_.drop_extremes).dropped)
+        for score in scores:
+            if score.pk not in dropped:
+                _add_panel_values(sums, counts, score.turn.entry_id, score.values)
     return {
         entry_id: ({cid: sum(v) / len(v) for cid, v in per.items()}, counts[entry_id])
         for entry_id, per in sums.items()
     }
+
+
+def _add_panel_values(
+    sums: dict[int, dict[int, list[Decimal]]], counts: dict[int, int], entry_id: int, values: Mapping
+) -> None:
+    counts[entry_id] += 1
+    for key, value in (values or {}).items():
+        try:
+            sums[entry_id][int(key)].append(Decimal(str(value)))
+        except (ArithmeticError, ValueError, TypeError):
+            continue
 
 
 def _order_key(round_: Round, standing: Standing) -> tuple:
@@ -552,7 +608,7 @@ def rank_round(round_: Round) -> list[Standing]:
     standings = []
     for entry in entries:
         means, judges = scores.get(entry.pk, ({}, 0))
-        total = entry.total if round_.is_live else _weighted(criteria, means) if means else None
+        total = entry.total if round_.is_live else weighted_total(criteria, means) if means else None
         by_criterion = [means.get(c.pk, Decimal(0)) for c in criteria]
         standings.append(Standing(entry, total, by_criterion, judges))
     standings.sort(key=lambda standing: _order_key(round_, standing))
@@ -604,16 +660,56 @@ def _carry(actor: Actor, entry: Entry, next_round: Round) -> Entry:
     existing = Entry.objects.filter(round=next_round, application_id=entry.application_id).first()
     if existing is not None:
         return existing
-    (number,) = _next_numbers(next_round, 1, shuffle=False)
+    (number,) = _next_numbers(next_round, 1, shuffle=next_round.blind)
     return _new_entry(actor, next_round, entry.application, number, came_from=entry)
 
 
+class NotEveryoneScoredError(InvalidMoveError):
+    """Deciding a review round some judges have not finished: said, and done only when asked again."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            ngettext(
+                "%(count)s entry has not been scored by every judge; decide anyway?",
+                "%(count)s entries have not been scored by every judge; decide anyway?",
+                count,
+            )
+            % {"count": readers_number(str(count))},
+            code="not_everyone_scored",
+        )
+        self.count = count
+
+
+def not_fully_scored(round_: Round) -> int:
+    """How many entries still competing lack the full scores of a judge of the jury who declared no
+    conflict with them: results decided then rest on fewer judges than the round has."""
+    criteria = RoundCriterion.objects.filter(round=round_).count()
+    judges = set(Judge.objects.filter(round=round_).values_list("pk", flat=True))
+    conflicted = set(Conflict.objects.filter(entry__round=round_).values_list("entry_id", "judge_id"))
+    complete = {
+        (row["entry_id"], row["judge_id"])
+        for row in ReviewScore.objects.filter(entry__round=round_)
+        .values("entry_id", "judge_id")
+        .annotate(scored=Count("pk"))
+        if row["scored"] >= criteria
+    }
+    missing = 0
+    for entry_id in Entry.objects.filter(round=round_, status=Entry.Status.COMPETING).values_list(
+        "pk", flat=True
+    ):
+        expected = {judge for judge in judges if (entry_id, judge) not in conflicted}
+        if any((entry_id, judge) not in complete for judge in expected):
+            missing += 1
+    return missing
+
+
 @transaction.atomic
-def decide(actor: Actor, round_: Round) -> Round:
+def decide(actor: Actor, round_: Round, *, anyway: bool = False) -> Round:
     """Closes a round's results: ranks it, stores each entry's total and place, moves every contestant
     (went on, did not go on, or placed in a final) with who and when, enters those who go on into the
-    next round, and mails them in their language once the decision is saved. Asked again once decided,
-    it changes nothing."""
+    next round, and mails them in their language once the decision is saved. A review round some judge
+    has not finished is decided only ``anyway`` (the page asks first). Asked again once decided, it
+    changes nothing."""
     from contests import tasks  # noqa: PLC0415 - tasks.py imports the services
 
     round_ = _lock(round_)
@@ -630,6 +726,10 @@ def decide(actor: Actor, round_: Round) -> Round:
             raise InvalidMoveError(
                 _("“%(round)s” has started already; nobody can join it now.") % {"round": next_round.name}
             )
+    if not round_.is_live and not anyway:
+        missing = not_fully_scored(round_)
+        if missing:
+            raise NotEveryoneScoredError(missing)
     standings = rank_round(round_)
     chosen = {standing.entry.pk for standing in going_on(round_, standings)}
     advanced = []

@@ -27,9 +27,6 @@ from zones_portal.lifecycle import InvalidMoveError
 from zones_portal.permissions import is_secretariat
 from zones_portal.ratelimit import too_many
 
-# Lookups of the public check page, per client: (count, seconds). Its own setting when the lead adds
-# one; until then the same budget as following an application.
-
 
 @login_required
 def certificate_index(request: HttpRequest) -> HttpResponse:

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contests import permissions
 from contests.models import Entry, Round, Turn
-from contests.services import ROUND_LIFECYCLE
+from contests.services import NOT_IN_COMPETITIONS, ROUND_LIFECYCLE, RUN_BY_OTHERS
 from contests.services import live as services
 from zones_portal.dates import latin_digits
 from zones_portal.forms import refusal_messages, show_refusal
@@ -55,9 +55,7 @@ def _conducting(request: HttpRequest, pk: int) -> Round:
 def _running(request: HttpRequest, pk: int) -> Round:
     round_ = _live_round_or_404(request, pk)
     if not permissions.can_run_round(request.user, round_):
-        raise PermissionDenied(
-            _("Only the secretariat, or for a zone preliminary that zone's deputy, runs this round.")
-        )
+        raise PermissionDenied(RUN_BY_OTHERS)
     return round_
 
 
@@ -86,7 +84,10 @@ def _json(data: Any, etag: str | None = None, status: int = 200) -> HttpResponse
 
 @login_required
 def live_rounds(request: HttpRequest) -> HttpResponse:
-    """The live rounds the person judges, chairs or runs, with the page each of them needs."""
+    """The live rounds the person judges, chairs or runs, with the page each of them needs. Someone
+    with no part in competitions is refused as on the rounds' list."""
+    if not permissions.takes_part_in_contests(request.user):
+        raise PermissionDenied(NOT_IN_COMPETITIONS)
     rows = []
     for round_ in services.rounds_on_stage_for(request.user).select_related("zone", "call"):
         seat = permissions.judge_seat(request.user, round_)

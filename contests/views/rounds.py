@@ -23,7 +23,7 @@ from contests import permissions
 from contests.exports import results_download
 from contests.forms import JudgesForm, PreliminariesForm, ReasonForm, RoundForm
 from contests.models import Entry, Judge, Round
-from contests.services import ROUND_LIFECYCLE
+from contests.services import NOT_IN_COMPETITIONS, ROUND_LIFECYCLE, RUN_BY_OTHERS
 from contests.services import rounds as services
 from talent.forms import ConflictForm, ScoreForm
 from talent.models import PortfolioFile, TalentCall
@@ -45,9 +45,7 @@ def _round(request: HttpRequest, pk: int) -> Round:
 def _runner_round(request: HttpRequest, pk: int) -> Round:
     round_ = _round(request, pk)
     if not permissions.can_run_round(request.user, round_):
-        raise PermissionDenied(
-            _("Only the secretariat, or for a zone preliminary that zone's deputy, runs this round.")
-        )
+        raise PermissionDenied(RUN_BY_OTHERS)
     return round_
 
 
@@ -66,9 +64,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
         .order_by("round__scoring_closes_at", "round__held_at", "round_id")
     )
     if not (scope.secretariat or scope.zone_id is not None or seats):
-        raise PermissionDenied(
-            _("Competitions are run by the secretariat and the zones, and judged by their panels.")
-        )
+        raise PermissionDenied(NOT_IN_COMPETITIONS)
     rounds = list(
         Round.objects.visible_to(request.user)
         .select_related("call", "zone", "next_round")
@@ -174,8 +170,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and round_.status in (Round.Status.CLOSED, Round.Status.DECIDED)
         and permissions.can_reveal(request.user, round_),
         "moves": {
-            name: ROUND_LIFECYCLE.allows(name, request.user, round_)
-            for name in ("open_scoring", "close_scoring", "reopen_scoring", "decide")
+            **{
+                name: ROUND_LIFECYCLE.allows(name, request.user, round_)
+                for name in ("open_scoring", "close_scoring", "decide")
+            },
+            "reopen_scoring": services.may_reopen(request.user, round_),
         },
         "sees_identity": permissions.sees_identity(request.user, round_),
     }
@@ -244,7 +243,27 @@ def _move_view(service, done: Promise):
 
 round_open = _move_view(services.open_scoring, gettext_lazy("Scoring is open."))
 round_close = _move_view(services.close_scoring, gettext_lazy("Scoring is closed."))
-round_decide = _move_view(services.decide, gettext_lazy("The results are decided."))
+
+
+@login_required
+@require_POST
+def round_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Decides the results; when some judge has not scored every entry, asks first and decides on the
+    second press ("decide anyway")."""
+    round_ = _round(request, pk)
+    try:
+        services.decide(request.user, round_, anyway=request.POST.get("anyway") == "1")
+    except services.NotEveryoneScoredError as error:
+        return render(
+            request, "contests/rounds/round_decide.html", {"round": round_, "question": error.messages[0]}
+        )
+    except REFUSALS as error:
+        show_refusal(request, error)
+    else:
+        messages.success(request, _("The results are decided."))
+    return redirect("contests:round", pk=round_.pk)
+
+
 round_reveal = _move_view(services.reveal, gettext_lazy("The contestants' names are revealed."))
 
 
@@ -343,6 +362,8 @@ def judge_entry(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "entry": entry,
             "application": entry.application,
             "blind": not permissions.sees_identity(request.user, round_),
+            # A link can carry a name or a zone (a channel, a personal site): none in a blind round.
+            "hide_links": round_.hides_identity,
             "form": form,
             "conflict_form": ConflictForm(),
             "files": _file_rows(entry),

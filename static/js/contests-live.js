@@ -238,7 +238,9 @@ function judge(root) {
     button.addEventListener("click", () => {
       const input = root.querySelector(`#${button.dataset.for}`);
       const current = Number.parseFloat(latin(input.value)) || 0;
-      const next = Math.min(Number(input.dataset.max), Math.max(0, Math.round(current) + Number(button.dataset.step)));
+      // From the value as typed (17.5 + 1 = 18.5), to two places so 0.1 steps do not drift.
+      const stepped = Math.round((current + Number(button.dataset.step)) * 100) / 100;
+      const next = Math.min(Number(input.dataset.max), Math.max(0, stepped));
       input.value = readers(next);
       remember();
     });

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from contests.models import Round
+from contests.models import Entry, Round
 from contests.services import rounds as services
 from talent.models import Application, PortfolioFile
 from tests.contests.world import enter, make_round, panel, quran_call
 from tests.events.test_validation import PDF
-from tests.factories import InstitutionFactory
+from tests.factories import InstitutionFactory, make_application
 from zones_portal.dates import format_date
 from zones_portal.lifecycle import InvalidMoveError
 
@@ -183,3 +183,78 @@ def test_a_round_that_is_not_blind_cannot_be_revealed(kish, secretariat):
     round_ = make_round(quran_call(), kish, status=Round.Status.CLOSED)
     with pytest.raises(InvalidMoveError):
         services.reveal(secretariat, round_)
+
+
+# Review fixes: no reopening after the reveal, no links, numbers that say nothing ---------------------
+
+
+def test_a_revealed_round_does_not_open_for_scoring_again(blind, secretariat, client_for):
+    round_, _entry, _judges = blind
+    services.close_scoring(secretariat, round_)
+    services.reopen_scoring(secretariat, round_, "یک داور جا مانده بود")  # before the reveal: allowed
+    services.close_scoring(secretariat, round_)
+    services.reveal(secretariat, round_)
+    with pytest.raises(InvalidMoveError) as refused:
+        services.reopen_scoring(secretariat, round_, "دوباره")
+    assert refused.value.messages == [str(services.REVEALED_STAYS_CLOSED)]
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.CLOSED
+    client = client_for(secretariat)
+    page = client.get(reverse("contests:round", args=[round_.pk])).content.decode()
+    assert reverse("contests:round-reopen", args=[round_.pk]) not in page
+    assert "داوری بی‌نام، نام‌ها آشکار شده" in page
+    assert "آغاز دوباره داوری" not in page  # no button to open scoring again
+    response = client.post(reverse("contests:round-reopen", args=[round_.pk]), {"reason": "دوباره"})
+    assert response.status_code == 200  # the form again, with the refusal
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.CLOSED
+
+
+def test_a_blind_round_hides_the_portfolio_links(blind, kish, secretariat, client_for):
+    round_, entry, (judge, _other) = blind
+    Application.objects.filter(pk=entry.application_id).update(
+        portfolio_links="https://www.youtube.com/@maryam-namdar-kish"
+    )
+    url = reverse("contests:judge-entry", args=[round_.pk, entry.number])
+    page = client_for(judge).get(url).content.decode()
+    assert "maryam-namdar-kish" not in page
+    assert "links-hidden" in page
+    services.close_scoring(secretariat, round_)
+    services.reveal(secretariat, round_)
+    Round.objects.filter(pk=round_.pk).update(status=Round.Status.SCORING)  # as if scored after the reveal
+    assert "maryam-namdar-kish" in client_for(judge).get(url).content.decode()
+
+
+def test_a_blind_round_draws_its_numbers_afresh_as_it_opens(kish, qeshm, secretariat):
+    """Contestants carried in zone by zone would otherwise be numbered zone by zone."""
+    call = quran_call()
+    round_ = make_round(
+        call, qeshm, stage=2, kind=Round.Kind.JOINT, blind=True, judges=panel(1), advance_rule="final"
+    )
+    entries = enter(round_, kish, 10) + enter(round_, qeshm, 10)
+    assert [e.number for e in entries] == list(range(1, 21))
+    draws = set()
+    for _attempt in range(3):
+        Round.objects.filter(pk=round_.pk).update(status=Round.Status.DRAFT)
+        services.open_scoring(secretariat, round_)
+        numbers = [Entry.objects.get(pk=e.pk).number for e in entries]
+        assert len(set(numbers)) == 20
+        assert all(1 <= n <= services.BLIND_NUMBERS_FROM for n in numbers)
+        draws.add(tuple(numbers))
+    assert len(draws) > 1  # random, not a fixed reordering
+    assert tuple(range(1, 21)) not in draws
+
+
+def test_a_contestant_carried_into_a_blind_round_gets_a_drawn_number(kish, secretariat):
+    call = quran_call()
+    final = make_round(call, kish, stage=2, kind=Round.Kind.JOINT, blind=True, advance_rule="final")
+    (judge,) = panel(1)
+    preliminary = make_round(call, kish, judges=[judge], status=Round.Status.SCORING, next_round=final)
+    (entry,) = enter(preliminary, kish, 1)
+    services.score_entry(judge, entry, {c.pk: 8 for c in preliminary.criteria.all()})
+    services.close_scoring(secretariat, preliminary)
+    Entry.objects.create(
+        round=final, application=make_application(call, kish, discipline="quran"), number=1
+    )  # one already there, numbered 1
+    services.decide(secretariat, preliminary, anyway=True)
+    carried = Entry.objects.get(round=final, came_from__isnull=False)
+    assert carried.number != 1
+    assert 1 <= carried.number <= services.BLIND_NUMBERS_FROM

@@ -10,7 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from contests.models import Entry, PanelScore, Round, Turn
 from contests.services import live
@@ -383,17 +386,17 @@ def test_the_display_changes_with_each_score_and_close(final, anonymous, django_
         live.close_turn(final.panel[0], turn)
     closed = anonymous.get(url, headers={"if-none-match": scored["ETag"]})
     state = closed.json()
-    assert state["turn"]["result"] == "۸۰٫۰۰۰"  # Persian digits on a Persian page
+    assert state["turn"]["result"] == "۸۰"  # Persian digits on a Persian page, no trailing zeros
     assert state["ranking"][0] == {
         "place": "۱",
         "number": "۱",
         "name": turn.entry.application.full_name,
         "zone": turn.entry.application.zone.name_fa,
-        "result": "۸۰٫۰۰۰",
+        "result": "۸۰",
         "last": True,
     }
     page = anonymous.get(reverse("contests:live-display", args=[final.display_key])).content.decode()
-    assert "۸۰٫۰۰۰" in page
+    assert '<span class="result">۸۰</span>' in page
 
 
 def test_the_running_ranking_shares_places_for_equal_results(final):
@@ -402,7 +405,7 @@ def test_the_running_ranking_shares_places_for_equal_results(final):
         turn = live.open_turn(chair, final)
         live.submit_score(final.panel[1], turn, values(final, *scores), uuid.uuid4())
         live.close_turn(chair, turn)
-    assert [(s.place, s.result) for s in live.ranking(final)] == [
+    assert [(s.place, s.total) for s in live.ranking(final)] == [
         (1, Decimal("90.000")),
         (2, Decimal("80.000")),
         (2, Decimal("80.000")),
@@ -442,3 +445,108 @@ def test_every_live_page_renders_in_both_languages(language, final, secretariat,
     anonymous.cookies["portal_language"] = language
     display = anonymous.get(reverse("contests:live-display", args=[final.display_key])).content.decode()
     assert f'dir="{"rtl" if language == "fa" else "ltr"}"' in display
+
+
+# Review fixes --------------------------------------------------------------------------------------
+
+
+def test_equal_totals_drop_two_different_scores():
+    level = _scores("75", "75", "75", "75", "75")
+    outcome = live.turn_result(level, drop_extremes=True)
+    assert len(set(outcome.dropped)) == 2
+    assert outcome.result == Decimal("75.000")
+
+
+def test_the_display_shows_two_places_at_most(final, anonymous):
+    chair = final.panel[0]
+    turn = live.open_turn(chair, final)
+    # 82.25 from one judge: tajwid 3, voice 2, melody 2, memorisation 3 -> 3·8.5 + 2·8 + 2·8 + 3·8.25.
+    live.submit_score(final.panel[1], turn, values(final, 8.5, 8, 8, 8.25), uuid.uuid4())
+    live.close_turn(chair, turn)
+    with translation.override("fa"):
+        state = live.display_state(final)
+    assert state["turn"]["result"] == "۸۲٫۲۵"
+    assert state["ranking"][0]["result"] == "۸۲٫۲۵"
+
+
+@pytest.fixture
+def draft_final(qeshm, kish):
+    judges = panel(5)
+    round_ = make_round(
+        quran_call(),
+        qeshm,
+        stage=2,
+        kind=Round.Kind.JOINT,
+        mode=Round.Mode.LIVE,
+        advance_rule=Round.Advance.FINAL,
+        advance_count=None,
+        judges=judges,
+    )
+    enter(round_, kish, 3, live=True)
+    return round_
+
+
+def test_the_round_page_opens_a_live_round_through_the_live_checks(draft_final, secretariat, client_for):
+    client = client_for(secretariat)
+    opened = client.post(reverse("contests:round-open", args=[draft_final.pk]), follow=True)
+    assert "پیش از آغاز داوری، هیئت داوران و رئیس آن را تعیین کنید." in opened.content.decode()
+    assert Round.objects.get(pk=draft_final.pk).status == Round.Status.DRAFT
+    draft_final.judges.filter(pk=draft_final.judges.first().pk).update(is_chair=True)
+    client.post(reverse("contests:round-open", args=[draft_final.pk]))
+    assert Round.objects.get(pk=draft_final.pk).status == Round.Status.SCORING
+    # Closing from the round page: refused while contestants are still waiting to go on stage.
+    closed = client.post(reverse("contests:round-close", args=[draft_final.pk]), follow=True)
+    assert "۳" in closed.content.decode()
+    assert Round.objects.get(pk=draft_final.pk).status == Round.Status.SCORING
+
+
+def test_opening_keeps_the_order_given_and_puts_the_others_after(draft_final, kish, secretariat):
+    draft_final.judges.filter(pk=draft_final.judges.first().pk).update(is_chair=True)
+    first, second, third = draft_final.entries.order_by("number")
+    Entry.objects.filter(pk=first.pk).update(running_order=None)
+    Entry.objects.filter(pk=second.pk).update(running_order=None)
+    Entry.objects.filter(pk=third.pk).update(running_order=1)
+    (late,) = enter(draft_final, kish, 1)  # entered later, no turn, no place
+    live.open_live_scoring(secretariat, draft_final)
+    order = list(draft_final.entries.order_by("running_order").values_list("pk", flat=True))
+    assert order == [third.pk, first.pk, second.pk, late.pk]
+
+
+def test_someone_with_no_part_in_competitions_is_refused_the_way_in(
+    final, art_bureau_partner, client_for, kish_deputy
+):
+    assert client_for(art_bureau_partner).get(reverse("contests:rounds")).status_code == 403
+    refused = client_for(art_bureau_partner).get(reverse("contests:live-rounds"))
+    assert refused.status_code == 403
+    assert client_for(kish_deputy).get(reverse("contests:live-rounds")).status_code == 200
+    assert client_for(final.panel[1]).get(reverse("contests:live-rounds")).status_code == 200
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the session's and the top bar's first-visit work, once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_desk_costs_the_same_for_few_and_many_contestants(final, kish, secretariat, client_for):
+    client = client_for(secretariat)
+    url = reverse("contests:live-desk", args=[final.pk])
+    chair = final.panel[0]
+
+    def one_turn(close: bool) -> None:
+        turn = live.open_turn(chair, final)
+        for judge in final.panel:
+            live.submit_score(judge, turn, values(final, 7, 8, 9, 6), uuid.uuid4())
+        if close:
+            live.close_turn(chair, turn)
+
+    one_turn(close=True)
+    one_turn(close=False)
+    small = _queries(client, url)
+    live.close_turn(chair, Turn.objects.get(entry__round=final, status=Turn.Status.OPEN))
+    enter(final, kish, 8, live=True)
+    for _i in range(4):
+        one_turn(close=True)
+    one_turn(close=False)
+    assert _queries(client, url) == small

@@ -4,9 +4,11 @@ round tomorrow (to its panel), once each, stale when the moment moves or the wor
 import datetime as dt
 
 import pytest
+from celery.exceptions import Retry
 from django.utils import timezone
 
-from contests.models import Round
+from contests import tasks
+from contests.models import Entry, Round
 from contests.services import rounds as services
 from reminders import services as reminder_services
 from reminders.models import Notification
@@ -126,3 +128,53 @@ def test_the_reminder_mail_words_each_rule(kish, django_capture_on_commit_callba
     notification = Notification.objects.get(rule="round-scoring-closing")
     assert reminder_services.deliver(notification.pk, now) == "sent"
     assert round_.name in mailoutbox[0].body
+
+
+# The "you went on" mail survives a worker that dies mid-way ------------------------------------------
+
+
+@pytest.fixture
+def went_on(kish):
+    """An entry of a decided preliminary that went on, not told yet."""
+    call = quran_call()
+    final = make_round(call, kish, stage=2, kind=Round.Kind.JOINT, advance_rule=Round.Advance.FINAL)
+    round_ = make_round(call, kish, status=Round.Status.DECIDED, next_round=final)
+    (entry,) = enter(round_, kish, 1)
+    Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.ADVANCED)
+    return entry
+
+
+def test_a_worker_that_died_before_sending_leaves_the_mail_to_the_retry(went_on, mailoutbox):
+    from contests import reminders
+
+    # The first worker took the lease and died before the mail went out.
+    Entry.objects.filter(pk=went_on.pk).update(telling_until=timezone.now() + reminders.TELLING_LEASE)
+    assert reminders.send_advanced_mail(went_on.pk) == "busy"  # redelivered at once: not sent twice...
+    assert mailoutbox == []
+    with pytest.raises(Retry):
+        tasks.send_advanced_mail(went_on.pk)  # ...and the task tries again later
+    # The lease has run out: the retry sends, and marks the contestant as told.
+    Entry.objects.filter(pk=went_on.pk).update(telling_until=timezone.now() - dt.timedelta(seconds=1))
+    assert reminders.send_advanced_mail(went_on.pk) == "sent"
+    assert len(mailoutbox) == 1
+    entry = Entry.objects.get(pk=went_on.pk)
+    assert entry.told_at is not None
+    assert entry.telling_until is None
+    assert reminders.send_advanced_mail(went_on.pk) == "skipped"
+    assert len(mailoutbox) == 1
+
+
+def test_a_mail_that_could_not_be_sent_frees_the_lease(went_on, mailoutbox, monkeypatch):
+    from contests import reminders
+
+    def fails(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(reminders, "send_templated_mail", fails)
+    with pytest.raises(OSError, match="SMTP down"):
+        reminders.send_advanced_mail(went_on.pk)
+    entry = Entry.objects.get(pk=went_on.pk)
+    assert (entry.told_at, entry.telling_until) == (None, None)
+    monkeypatch.undo()
+    assert reminders.send_advanced_mail(went_on.pk) == "sent"
+    assert len(mailoutbox) == 1

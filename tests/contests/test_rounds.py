@@ -1,14 +1,17 @@
 """Rounds: setting up, entering contestants, review scoring, every advance rule and tie-break, deciding."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from contests.models import Entry, EntryStatusChange, ReviewScore, Round, Turn
+from contests.services import live
 from contests.services import rounds as services
 from talent.models import Application
 from tests.contests.world import enter, make_round, panel, quran_call
@@ -40,8 +43,10 @@ def final_of(call, zone, **extra):
 
 
 def close_and_decide(actor, round_):
+    """Closes and decides, whether or not every judge scored everything (the ranking is what is tested;
+    the question asked first has its own test)."""
     services.close_scoring(actor, round_)
-    return services.decide(actor, round_)
+    return services.decide(actor, round_, anyway=True)
 
 
 def statuses(entries):
@@ -322,7 +327,7 @@ def test_deciding_is_for_those_running_the_round(kish, qeshm, kish_deputy, qeshm
     for outsider in (qeshm_deputy, judge):
         with pytest.raises(PermissionDenied):
             services.decide(outsider, round_)
-    services.decide(kish_deputy, round_)
+    services.decide(kish_deputy, round_, anyway=True)
     assert Round.objects.get(pk=round_.pk).status == Round.Status.DECIDED
 
 
@@ -401,13 +406,16 @@ def test_entering_a_zones_applications_once(kish, qeshm, kish_deputy, qeshm_depu
         services.enter_zone_applications(qeshm_deputy, round_)
     entered = services.enter_zone_applications(kish_deputy, round_)
     assert {e.application_id for e in entered} == {a.pk for a in mine}
-    assert sorted(e.number for e in entered) == [1, 2, 3]
+    assert len({e.number for e in entered}) == 3
+    assert all(1 <= e.number <= services.BLIND_NUMBERS_FROM for e in entered)  # drawn, not 1, 2, 3
     assert services.enter_zone_applications(kish_deputy, round_) == []
     services.open_scoring(kish_deputy, round_)
     late = make_application(call, kish, discipline="quran")
     (added,) = services.enter_zone_applications(kish_deputy, round_)
     assert added.application == late
-    assert added.number == 4
+    numbers = set(Entry.objects.filter(round=round_).values_list("number", flat=True))
+    assert len(numbers) == 4
+    assert 1 <= added.number <= services.BLIND_NUMBERS_FROM  # a late entry is not simply the highest
 
 
 def test_opening_scoring_needs_criteria_judges_and_contestants(kish, kish_deputy):
@@ -429,3 +437,102 @@ def test_judges_are_chosen_among_jurors_and_panel_members(kish, kish_deputy):
     assert list(round_.judges.values_list("user_id", "is_chair")) == [(juror.pk, True)]
     with pytest.raises(ValidationError):
         services.name_judges(kish_deputy, round_, [juror, other])
+
+
+# Review fixes --------------------------------------------------------------------------------------
+
+
+def test_deciding_a_half_scored_round_asks_first(kish, secretariat):
+    round_, (first, second) = scoring_round(kish, advance_rule=Round.Advance.FINAL, advance_count=1)
+    one, two, three = enter(round_, kish, 3)
+    for entry in (one, two, three):
+        score(first, entry, [8, 8, 8, 8])
+    score(second, one, [8, 8, 8, 8])
+    services.close_scoring(secretariat, round_)
+    with pytest.raises(services.NotEveryoneScoredError) as asked:
+        services.decide(secretariat, round_)
+    assert asked.value.count == 2
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.CLOSED
+    # A judge who stepped aside from an entry is not waited for.
+    services.reopen_scoring(secretariat, round_, "اعلام تعارض")
+    services.declare_conflict(second, two, "خویشاوند")
+    services.close_scoring(secretariat, round_)
+    with pytest.raises(services.NotEveryoneScoredError) as asked:
+        services.decide(secretariat, round_)
+    assert asked.value.count == 1
+    services.decide(secretariat, round_, anyway=True)
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.DECIDED
+
+
+def test_a_fully_scored_round_is_decided_without_asking(kish, secretariat):
+    round_, judges = scoring_round(kish, advance_rule=Round.Advance.FINAL, advance_count=1)
+    for entry in enter(round_, kish, 2):
+        for judge in judges:
+            score(judge, entry, [7, 7, 7, 7])
+    services.close_scoring(secretariat, round_)
+    services.decide(secretariat, round_)
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.DECIDED
+
+
+def test_the_page_asks_before_deciding_a_half_scored_round(kish, secretariat, client_for):
+    round_, (first, _second) = scoring_round(kish, advance_rule=Round.Advance.FINAL, advance_count=1)
+    (entry,) = enter(round_, kish, 1)
+    score(first, entry, [8, 8, 8, 8])
+    services.close_scoring(secretariat, round_)
+    client = client_for(secretariat)
+    url = reverse("contests:round-decide", args=[round_.pk])
+    asked = client.post(url)
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert 'name="anyway" value="1"' in page
+    assert "۱" in page  # the count, in Persian digits
+    assert "تعیین راه‌یافتگان" in page
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.CLOSED
+    assert client.post(url, {"anyway": "1"}).status_code == 302
+    assert Round.objects.get(pk=round_.pk).status == Round.Status.DECIDED
+
+
+def test_a_live_tie_on_the_criteria_leaves_out_the_dropped_scores(kish, secretariat):
+    """Both end on 60. Counted without the dropped extremes, B leads on the first criterion (7 to 6); with
+    them, A would (8 to 7)."""
+    judges = panel(4)
+    round_ = make_round(
+        quran_call(),
+        kish,
+        stage=2,
+        kind=Round.Kind.JOINT,
+        mode=Round.Mode.LIVE,
+        advance_rule=Round.Advance.FINAL,
+        advance_count=1,
+        criteria=(("a", 1, 10), ("b", 1, 10)),
+        judges=judges,
+        chair=judges[0],
+        drop_extremes=True,
+        tie_break=Round.TieBreak.CRITERIA,
+    )
+    a, b = enter(round_, kish, 2, live=True)
+    live.open_live_scoring(secretariat, round_)
+    criteria = list(round_.criteria.order_by("sort_order"))
+    sheets = {a: [(10, 10), (6, 6), (6, 6), (10, 0)], b: [(7, 5)] * 4}
+    for entry in (a, b):
+        turn = live.open_turn(secretariat, round_, entry)
+        for judge, marks in zip(judges, sheets[entry], strict=True):
+            raw = {str(c.pk): str(v) for c, v in zip(criteria, marks, strict=True)}
+            live.submit_score(judge, turn, raw, uuid.uuid4())
+        live.close_turn(secretariat, turn)
+    assert {Entry.objects.get(pk=e.pk).total for e in (a, b)} == {Decimal("60.000")}
+    assert [s.entry.pk for s in services.rank_round(round_)] == [b.pk, a.pk]
+
+
+def test_the_round_page_and_the_export_say_place_as_a_standing(kish, secretariat, client_for):
+    round_, (first, _second) = scoring_round(kish)
+    (entry,) = enter(round_, kish, 1)
+    score(first, entry, [8, 8, 8, 8])
+    client = client_for(secretariat)
+    page = client.get(reverse("contests:round", args=[round_.pk])).content.decode()
+    assert "<th>رتبه</th>" in page
+    assert "محل برگزاری" not in page
+    export = client.get(reverse("contests:round-results", args=[round_.pk, "csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert export.splitlines()[0].startswith("رتبه")

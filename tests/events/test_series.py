@@ -8,6 +8,8 @@ import datetime as dt
 import jdatetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -488,3 +490,41 @@ def test_an_institution_cannot_start_a_series(client_for, kish, art_bureau, part
     source = festival(kish, partners, start=timezone.now() - dt.timedelta(days=300))
     partner = institution_user(Institution.objects.get(slug="artbureau"))
     assert client_for(partner).get(reverse("events:repeats", args=[source.pk])).status_code in (403, 404)
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the session's and the top bar's first-visit work, once
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_series_page_costs_the_same_for_few_and_many_editions(client_for, kish, kish_deputy, partners):
+    series = EventSeries.objects.create(title="جشنواره", host_zone=kish)
+    url = reverse("events:series", args=[series.pk])
+    client = client_for(kish_deputy)
+
+    def editions(years):
+        for year in years:
+            make_event(
+                kish,
+                status="reported",
+                series=series,
+                title=f"جشنواره {year}",
+                starts_in_days=-365 * (1410 - year),
+            )
+
+    editions([1404])
+    small = _queries(client, url)
+    editions(range(1396, 1404))
+    make_event(kish, status="draft", series=series, title="جشنواره ۱۴۰۵", starts_in_days=60)
+    assert _queries(client, url) == small
+
+
+def test_the_event_page_shows_the_expected_audience_in_persian_digits(
+    client_for, kish, kish_deputy, partners
+):
+    source = festival(kish, partners, start=timezone.now() - dt.timedelta(days=300))
+    page = client_for(kish_deputy).get(reverse("events:detail", args=[source.pk])).content.decode()
+    assert "<dd>۲۵۰۰</dd>" in page
+    assert "<dd>2500</dd>" not in page
