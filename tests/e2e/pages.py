@@ -198,7 +198,8 @@ def pages_for(role: str, demo: Demo) -> list[str]:
             f"/coordination/action-items/{demo.partner_action_item}/",
         ],
         # A juror proposes no event and is party to no agreement: their pages are the shared ones.
-        "juror": [*shared, "/talent/jury/", f"/talent/jury/applications/{demo.application}/"],
+        # juror-1 also judges the demo contest's preliminaries: the competitions are on their menu.
+        "juror": [*shared, "/talent/jury/", f"/talent/jury/applications/{demo.application}/", "/contests/"],
         # The chair of the final: the shared pages, the competitions and the final's phone page and desk.
         "judge": [
             *shared,
