@@ -59,28 +59,8 @@ class RoundAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
     list_filter = ("status", "kind", "mode", "blind", "zone")
     search_fields = ("name", "call__title")
     list_select_related = ("call", "zone")
-    fields = (
-        "call",
-        "stage",
-        "name",
-        "kind",
-        "mode",
-        "zone",
-        "blind",
-        "scoring_opens_at",
-        "scoring_closes_at",
-        "held_at",
-        "venue",
-        "advance_rule",
-        "advance_count",
-        "advance_min_score",
-        "tie_break",
-        "drop_extremes",
-        "next_round",
-        "status",
-        "revealed_at",
-        "revealed_by",
-    )
+    # The fields a round is set up with (the services' own list), then what only its moves change.
+    fields = ("call", *services.ROUND_FIELDS, "status", "revealed_at", "revealed_by")
     readonly_fields = ("status", "revealed_at", "revealed_by")
     inlines = (RoundCriterionInline, JudgeInline)
     actions = ("enter_applications", "open_selected", "close_selected", "decide_selected", "reveal_selected")
