@@ -44,7 +44,9 @@ from contests.services import (
     weighted_total,
 )
 from contests.services import live as live_services
-from talent.models import Application, TalentCall
+from events import services as event_services
+from events.models import EventSeries
+from talent.models import Application, JuryMember, ScoringCriterion, TalentCall
 from talent.services import checked_scores
 from zones_portal.lifecycle import InvalidMoveError, on_behalf_of
 from zones_portal.models import User, Zone
@@ -752,3 +754,99 @@ def decide(actor: Actor, round_: Round, *, anyway: bool = False) -> Round:
     for entry_id in advanced:
         queue_after_commit(tasks.send_advanced_mail, entry_id)
     return round_
+
+
+# Next year's edition ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def propose_next_edition(actor: Actor, call: TalentCall) -> TalentCall:
+    """Next year's edition of a competition with one press: a draft call a Solar Hijri year on (its title's
+    year moved on, the same disciplines, zones, ages, criteria and jury) with the same rounds (stages,
+    zones, modes, blindness, criteria, rules for who goes on, judges and chairs, dates a year on, each
+    round feeding the same next one), every round being prepared. Applications, entries, scores and
+    certificates stay with this year's. One edition a year: a call already proposed under the new title
+    is named instead."""
+    _require_secretariat(actor)
+    call = TalentCall.objects.select_for_update().get(pk=call.pk)
+    opens_at = event_services.shifted(call.opens_at, EventSeries.Recurrence.YEARLY)
+    title = event_services.advanced_title(call.title, call.opens_at, opens_at)
+    proposed = TalentCall.objects.filter(title=title).exclude(pk=call.pk).first()
+    if proposed is not None:
+        raise InvalidMoveError(
+            _("Next year's edition is already proposed: “%(title)s”.") % {"title": proposed.title}
+        )
+
+    def a_year_on(moment: dt.datetime | None) -> dt.datetime | None:
+        return None if moment is None else event_services.shifted(moment, EventSeries.Recurrence.YEARLY)
+
+    edition = TalentCall(
+        title=title,
+        description=call.description,
+        min_age=call.min_age,
+        max_age=call.max_age,
+        opens_at=opens_at,
+        closes_at=a_year_on(call.closes_at),
+        status=TalentCall.Status.DRAFT,
+    )
+    on_behalf_of(actor, edition)
+    edition.save()
+    edition.disciplines.set(call.disciplines.all())
+    edition.eligible_zones.set(call.eligible_zones.all())
+    ScoringCriterion.objects.bulk_create(
+        ScoringCriterion(
+            call=edition,
+            name=criterion.name,
+            weight=criterion.weight,
+            max_score=criterion.max_score,
+            sort_order=criterion.sort_order,
+        )
+        for criterion in call.criteria.all()
+    )
+    JuryMember.objects.bulk_create(JuryMember(call=edition, user_id=seat.user_id) for seat in call.jury.all())
+    copies: dict[int, Round] = {}
+    feeds: dict[int, int] = {}
+    for round_ in call.rounds.order_by("stage", "pk").prefetch_related("criteria", "judges"):
+        copy = Round(
+            call=edition,
+            stage=round_.stage,
+            name=event_services.advanced_title(round_.name, call.opens_at, opens_at),
+            kind=round_.kind,
+            mode=round_.mode,
+            zone_id=round_.zone_id,
+            blind=round_.blind,
+            scoring_opens_at=a_year_on(round_.scoring_opens_at),
+            scoring_closes_at=a_year_on(round_.scoring_closes_at),
+            held_at=a_year_on(round_.held_at),
+            venue=round_.venue,
+            advance_rule=round_.advance_rule,
+            advance_count=round_.advance_count,
+            advance_min_score=round_.advance_min_score,
+            tie_break=round_.tie_break,
+            drop_extremes=round_.drop_extremes,
+            created_by=actor,
+        )
+        on_behalf_of(actor, copy)
+        copy.save()
+        ROUND_LIFECYCLE.begin(actor, copy)
+        RoundCriterion.objects.bulk_create(
+            RoundCriterion(
+                round=copy,
+                name=criterion.name,
+                weight=criterion.weight,
+                max_score=criterion.max_score,
+                sort_order=criterion.sort_order,
+            )
+            for criterion in round_.criteria.all()
+        )
+        Judge.objects.bulk_create(
+            Judge(round=copy, user_id=judge.user_id, is_chair=judge.is_chair) for judge in round_.judges.all()
+        )
+        copies[round_.pk] = copy
+        if round_.next_round_id is not None:
+            feeds[round_.pk] = round_.next_round_id
+    for source, target in feeds.items():
+        if target in copies:
+            copies[source].next_round = copies[target]
+            copies[source].save(update_fields=["next_round", "updated_at"])
+    return edition

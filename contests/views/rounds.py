@@ -76,17 +76,44 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
     calls = []
     if scope.secretariat:
+        # Calls open for setting rounds up, and every call that ran as a competition (for next year's).
         calls = list(
-            TalentCall.objects.published()
-            .exclude(status=TalentCall.Status.FINISHED)
-            .annotate(round_count=Count("rounds"))
+            TalentCall.objects.filter(
+                Q(status=TalentCall.Status.PUBLISHED)
+                | Q(status=TalentCall.Status.FINISHED, rounds__isnull=False)
+            )
+            .annotate(round_count=Count("rounds", distinct=True))
             .order_by("-opens_at")
+            .distinct()
         )
     return render(
         request,
         "contests/rounds/round_list.html",
         {"rounds": rounds, "seats": seats, "calls": calls, "secretariat": scope.secretariat},
     )
+
+
+@login_required
+@require_POST
+def next_edition(request: HttpRequest, call: int) -> HttpResponse:
+    """Next year's edition of a competition with one press; the new call opens in the admin, a draft to
+    check and publish."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied(_("Only the secretariat sets up a competition's rounds."))
+    talent_call = get_object_or_404(TalentCall.objects.filter(rounds__isnull=False).distinct(), pk=call)
+    try:
+        edition = services.propose_next_edition(request.user, talent_call)
+    except InvalidMoveError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("contests:rounds")
+    messages.success(
+        request,
+        _(
+            "Next year's edition, “%(title)s”, is a draft with the same rounds, criteria and judges: check its dates and publish it."
+        )
+        % {"title": edition.title},
+    )
+    return redirect("admin:talent_talentcall_change", edition.pk)
 
 
 @login_required
@@ -415,6 +442,7 @@ def entry_file(request: HttpRequest, pk: int, number: int, index: int) -> HttpRe
 urlpatterns = [
     path("", round_list, name="rounds"),
     path("calls/<int:call>/preliminaries/", preliminaries, name="preliminaries"),
+    path("calls/<int:call>/next-edition/", next_edition, name="call-next-edition"),
     path("calls/<int:call>/rounds/new/", round_create, name="round-create"),
     path("rounds/<int:pk>/", round_detail, name="round"),
     path("rounds/<int:pk>/judges/", round_judges, name="round-judges"),
