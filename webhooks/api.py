@@ -4,6 +4,7 @@ a zone's people are refused."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -44,7 +45,8 @@ def _check_all(given: EndpointRequestSerializer) -> None:
     """Every problem at once, per field: the serializer's, and the address's own (https, public, port)
     for an address the serializer took, so a partner fixing the topics is not then told about the URL."""
     errors = {} if given.is_valid() else {field: list(problems) for field, problems in given.errors.items()}
-    url = given.initial_data.get("url") if "url" not in errors else None
+    data = given.initial_data
+    url = data.get("url") if isinstance(data, Mapping) and "url" not in errors else None
     if isinstance(url, str):
         errors.update(services.endpoint_errors(url, None))
     if errors:

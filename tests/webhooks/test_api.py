@@ -84,6 +84,25 @@ def test_refusals_come_per_field_in_the_readers_language(api_for, art_bureau_par
     assert not WebhookEndpoint.objects.exists()
 
 
+@pytest.mark.parametrize("body", ['"https://hooks.example.org/"', "[]", "7", "null"])
+def test_a_body_that_is_not_an_object_is_a_400_on_create_and_change(
+    api_for, art_bureau_partner, receiver, local_targets, body
+):
+    """Found by bin/fuzz: a JSON string as the body was a 500 (the address check read it as a mapping)."""
+    api = api_for(art_bureau_partner)
+    answer = api.post(ENDPOINTS, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400, answer.content
+    assert "non_field_errors" in answer.json()
+    mine = services.register_endpoint(
+        art_bureau_partner, url=receiver.url("/ab"), topics=[Topic.EVENT_STATUS]
+    )
+    answer = api.patch(f"{ENDPOINTS}{mine.pk}/", body, content_type="application/json")
+    assert answer.status_code == 400, answer.content
+    assert WebhookEndpoint.objects.get() == mine
+    mine.refresh_from_db()
+    assert mine.url == receiver.url("/ab")
+
+
 def test_who_may_do_what(
     api_for, anonymous, art_bureau_partner, kish_deputy, secretariat, theirs, receiver, local_targets
 ):
