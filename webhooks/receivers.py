@@ -3,12 +3,17 @@ connected in ``WebhooksConfig.ready``, and the periodic announcement of calls th
 were published.
 
 Each receiver runs inside the service's transaction: it finds the institutions concerned, asks whether a
-representative of each may see the resource, and records the body as the API's serializer shows it.
+representative of each may see the resource, and records the body as the API's serializer shows it. It
+does so in a savepoint of its own (``apart``): a webhook is news of a change, never a condition of it, so
+a fault while recording one is logged and rolled back alone, and the decision it reports stands.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -26,10 +31,27 @@ from webhooks import services
 from webhooks.models import Topic, WebhookDelivery, WebhookEndpoint
 from zones_portal.models import Membership, User
 
+logger = logging.getLogger(__name__)
+
 # The moves that decide a nomination (talent.services.APPLICATION_LIFECYCLE).
 NOMINATION_DECISIONS = ("shortlist", "select", "turn_down")
 
 
+def apart(receiver: Callable[..., None]) -> Callable[..., None]:
+    """Runs a receiver in a savepoint and logs its failure instead of raising it into the service."""
+
+    @functools.wraps(receiver)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            with transaction.atomic():
+                receiver(*args, **kwargs)
+        except Exception:
+            logger.exception("Could not record the webhooks of a change; the change itself is saved.")
+
+    return guarded
+
+
+@apart
 def on_status_changed(
     sender: type, record: Any, move: str, from_status: str, to_status: str, **kwargs: Any
 ) -> None:
@@ -41,10 +63,12 @@ def on_status_changed(
         nomination_decided(record, from_status, to_status)
 
 
+@apart
 def on_invitation_answered(sender: type, participation: Participation, **kwargs: Any) -> None:
     invitation_answered(participation)
 
 
+@apart
 def on_call_opened(sender: type, call: TalentCall, **kwargs: Any) -> None:
     call_opened(call)
 

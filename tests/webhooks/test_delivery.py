@@ -431,3 +431,36 @@ def test_old_deliveries_are_pruned(art_bureau_partner, endpoint_for, receiver):
     assert services.prune() == 1
     assert list(WebhookDelivery.objects.all()) == [kept]
     assert mail.outbox == []
+
+
+def test_a_fault_while_recording_a_webhook_never_undoes_the_decision(
+    submitted,
+    secretariat,
+    art_bureau_partner,
+    receiver,
+    endpoint_for,
+    monkeypatch,
+    caplog,
+    django_capture_on_commit_callbacks,
+):
+    """A webhook is news of a change: a bug or a database error while recording one is rolled back in its
+    own savepoint and logged, and the approval it reports is saved all the same."""
+    from webhooks import receivers
+
+    endpoint_for(art_bureau_partner, receiver.url())
+
+    def broken(event, from_status, to_status):
+        WebhookDelivery.objects.create(endpoint=WebhookEndpoint.objects.get(), topic=Topic.EVENT_STATUS)
+        raise RuntimeError("a bug in a receiver")
+
+    monkeypatch.setattr(receivers, "event_status_changed", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.approve_event(secretariat, submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == "approved"
+    assert not WebhookDelivery.objects.exists()  # the receiver's half-done work went with its savepoint
+    assert receiver.received == []
+    assert any(
+        record.levelname == "ERROR" and "webhooks of a change" in record.getMessage()
+        for record in caplog.records
+    )
