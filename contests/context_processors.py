@@ -1,6 +1,6 @@
 """Whether the person judges a round that is not decided yet: the menu offers them the competitions.
 Lazy, so a page that does not show the menu costs no query; the secretariat and the zones have the link
-anyway and institutions' representatives do not judge, so only people without either are asked."""
+anyway, so only the others (jurors, artists, an institution's representatives on a panel) are asked."""
 
 from django.utils.functional import SimpleLazyObject
 
@@ -13,7 +13,7 @@ def contests(request):
 
     def judging() -> bool:
         scope = scope_of(user)
-        if scope.secretariat or scope.zone_id is not None or scope.institution_id is not None:
+        if scope.secretariat or scope.zone_id is not None:
             return False
         return sits_on_a_panel(user)
 

@@ -305,3 +305,16 @@ def test_the_admin_shows_rounds_and_entries_and_moves_through_the_services(
     assert response.status_code == 302
     assert Round.objects.get(pk=round_.pk).status == Round.Status.CLOSED
     assert round_.status_changes.filter(to_status="closed", changed_by=secretariat).exists()
+
+
+def test_an_institutions_representative_on_a_panel_finds_the_competitions_in_the_menu(
+    kish_round, art_bureau_partner, kanoon_partner, client_for
+):
+    """Judges are chosen by person: a partner institution's representative may sit on a panel, and the
+    menu must lead them to it as it leads any judge (it offered them nothing)."""
+    round_, _judges = kish_round
+    round_.judges.create(user=art_bureau_partner)
+    link = f'href="{reverse("contests:rounds")}"'
+    assert link in client_for(art_bureau_partner).get("/").content.decode()
+    assert client_for(art_bureau_partner).get(reverse("contests:rounds")).status_code == 200
+    assert link not in client_for(kanoon_partner).get("/").content.decode()
