@@ -137,6 +137,19 @@ def test_open_graph_tags_have_absolute_addresses_on_every_public_page(now_event,
     assert finders.find("img/og-default.png"), "the preview image is one of the portal's static files"
 
 
+def test_the_preview_image_is_the_size_previews_ask_for_and_light_to_fetch():
+    """1200 x 630 as Open Graph and Twitter cards want it; a phone on a slow line fetches it with every
+    shared link, so it is kept small (it was 260 KB)."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    found = Path(finders.find("img/og-default.png"))
+    with Image.open(found) as image:
+        assert image.size == (1200, 630)
+    assert found.stat().st_size <= 60_000
+
+
 def test_a_shared_event_previews_its_title_date_and_place(now_event):
     head = head_of(visitor().get(f"/whats-on/events/{now_event.pk}/").content.decode())
     assert head.meta["og:title"] == [now_event.title]
