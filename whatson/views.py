@@ -322,7 +322,7 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 # /contests/certificates/check/ may become public (issue 19): it is deliberately not allowed here;
 # whoever opens it adds its Allow line.
 PUBLIC_PREFIXES = ("/whats-on/", "/calls/", "/static/")
-PRIVATE_UNDER_PUBLIC = ("/calls/status/", "/calls/applied/")
+PRIVATE_UNDER_PUBLIC = ("/calls/status/", "/calls/applied/", "/calls/*/apply/")  # "*": RFC 9309's wildcard
 
 
 @require_safe

@@ -202,17 +202,36 @@ def test_robots_invites_the_public_pages_and_names_the_sitemap():
     assert lines[:2] == ["User-agent: *", "Disallow: /"]
     for public in ("/whats-on/", "/calls/", "/static/", "/sitemap.xml"):
         assert f"Allow: {public}" in lines
-    for private in ("/calls/status/", "/calls/applied/"):
+    for private in ("/calls/status/", "/calls/applied/", "/calls/*/apply/"):
         assert f"Disallow: {private}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert not any("contests" in line for line in lines)  # certificates/check stays closed for now
     rules = [line.split(": ", 1) for line in lines if line.startswith(("Allow:", "Disallow:"))]
 
+    def matches(rule: str, path: str) -> bool:  # RFC 9309: a prefix, "*" standing for any characters
+        return re.match(".*".join(re.escape(part) for part in rule.split("*")), path) is not None
+
     def allowed(path: str) -> bool:
-        matching = [(len(prefix), kind == "Allow") for kind, prefix in rules if path.startswith(prefix)]
+        matching = [(len(prefix), kind == "Allow") for kind, prefix in rules if matches(prefix, path)]
         return max(matching)[1]  # the longest match wins; Allow wins a tie
 
     for public in ("/whats-on/events/3/", "/calls/7/", "/sitemap.xml", "/static/css/public.css"):
         assert allowed(public), public
-    for private in ("/contests/", "/search/?q=x", "/admin/", "/api/v1/", "/calls/status/", "/events/3/"):
+    for private in (
+        "/contests/",
+        "/search/?q=x",
+        "/admin/",
+        "/api/v1/",
+        "/calls/status/",
+        "/events/3/",
+        "/calls/7/apply/",
+    ):
         assert not allowed(private), private
+
+
+def test_the_application_form_asks_search_engines_not_to_list_it():
+    """The call's page is what a search should find; its form says noindex, besides robots.txt."""
+    open_call = make_call()
+    page = visitor().get(f"/calls/{open_call.pk}/apply/").content.decode()
+    assert '<meta name="robots" content="noindex">' in page
+    assert "noindex" not in visitor().get(f"/calls/{open_call.pk}/").content.decode()
