@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -562,3 +563,8 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    def contestant_url(self) -> str:
+        """The download for the contestant, in the browser that just looked their application up on the
+        public status page (no account needed)."""
+        return reverse("contests:certificate-contestant", args=[self.pk])

@@ -160,7 +160,12 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "talent/status.html",
-        {"form": form, "application": application, "rounds": _rounds_reached(application)},
+        {
+            "form": form,
+            "application": application,
+            "rounds": _rounds_reached(application),
+            "certificates": _certificates_of(application),
+        },
     )
 
 
@@ -175,6 +180,22 @@ def _rounds_reached(application: Application | None) -> list:
         .select_related("round__next_round")
         .order_by("round__stage", "round_id")
     )
+
+
+def proven_email(request: HttpRequest, application_id: int) -> str | None:
+    """The email with which this browser proved, in the last half hour, that the application is theirs
+    (the status page's lookup); None otherwise. Pages an applicant reaches from the status page (the
+    withdrawal, their certificates) ask this instead of the tracking code again."""
+    proof = request.session.get(PROVEN, {}).get(str(application_id))
+    return proof[0] if _still_proven(proof) else None
+
+
+def _certificates_of(application: Application | None) -> list:
+    """The certificates issued to the applicant (a round's place, or selection on the call), read through
+    the reverse relation like the rounds; each carries the address of its download for the applicant."""
+    if application is None or not hasattr(application, "certificates"):
+        return []
+    return list(application.certificates.select_related("round").order_by("issued_at", "pk"))
 
 
 def _still_proven(proof: object) -> bool:
@@ -193,17 +214,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     Withdrawing could not be undone and took one click on the status page; now the status page links
     here, and this page works only in the browser that just looked the application up.
     """
-    proof = request.session.get(PROVEN, {}).get(str(pk))
+    email = proven_email(request, pk)
     application = None
-    if _still_proven(proof):
-        application = Application.objects.select_related("call").filter(pk=pk, email=proof[0]).first()
+    if email is not None:
+        application = Application.objects.select_related("call").filter(pk=pk, email=email).first()
     if application is None:
         messages.info(request, _("Enter your tracking code and email first; then you can withdraw."))
         return redirect("talent:status")
     errors: list[str] = []
     if request.method == "POST":
         try:
-            services.withdraw(application, proof[0])
+            services.withdraw(application, email)
         except (services.InvalidMoveError, PermissionDenied) as error:
             errors = refusal_messages(error)
         else:

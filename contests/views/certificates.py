@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from contests.models import Certificate, CertificateTemplate, Round
 from contests.services import certificates as services
 from talent.models import Application, TalentCall
+from talent.views import proven_email
 from zones_portal import files
 from zones_portal.forms import show_refusal
 from zones_portal.lifecycle import InvalidMoveError
@@ -213,6 +214,22 @@ def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
     return files.download(certificate.file, f"certificate-{certificate.serial.replace('/', '-')}")
 
 
+def certificate_for_contestant(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contestant's own certificate, without an account: in the browser that looked their application
+    up on the public status page with its tracking code and email, for half an hour after."""
+    certificate = Certificate.objects.select_related("application").filter(pk=pk).first()
+    email = proven_email(request, certificate.application_id) if certificate is not None else None
+    if certificate is None or email is None or certificate.application.email != email:
+        messages.info(
+            request, _("Enter your tracking code and email first; then you can download your certificate.")
+        )
+        return redirect("talent:status")
+    response = files.download(certificate.file, f"certificate-{certificate.serial.replace('/', '-')}")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def certificate_check(request: HttpRequest) -> HttpResponse:
     """Anyone holding a certificate's code sees what it certifies: name, call, round, place, date;
     never contact details. A wrong code answers 404; lookups are limited per client."""
@@ -242,6 +259,7 @@ urlpatterns = [
     path("certificates/", certificate_index, name="certificates"),
     path("certificates/check/", certificate_check, name="certificate-check"),
     path("certificates/<int:pk>/pdf/", certificate_download, name="certificate-download"),
+    path("certificates/<int:pk>/yours/", certificate_for_contestant, name="certificate-contestant"),
     path("rounds/<int:pk>/certificates/", round_certificates, name="round-certificates"),
     path("rounds/<int:pk>/certificates/issue/", round_issue, name="round-certificates-issue"),
     path("calls/<int:call>/certificates/", call_certificates, name="call-certificates"),

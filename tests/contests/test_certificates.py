@@ -511,3 +511,36 @@ def test_a_default_template_cannot_be_deleted(admin_client):
         reverse("admin:contests_certificatetemplate_delete", args=[template.pk]), {"post": "yes"}
     )
     assert CertificateTemplate.objects.filter(pk=template.pk).exists()
+
+
+# The contestant's own copy ------------------------------------------------------------------------------
+
+
+def test_the_contestant_downloads_their_certificate_from_the_status_page(secretariat, final, client):
+    """Contestants have no account: after looking their application up with its tracking code and email,
+    the status page lists their certificates and the same browser downloads them; another contestant's,
+    another browser, or no lookup at all gets the status page's form instead."""
+    mine, theirs = services.issue_for_round(secretariat, final).issued[:2]
+    application = Application.objects.get(pk=mine.application_id)
+    stranger = type(client)()
+    # Not looked up yet: sent to the status page with a sentence, nothing downloaded.
+    refused = client.get(reverse("contests:certificate-contestant", args=[mine.pk]))
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("talent:status")
+    looked_up = client.post(
+        reverse("talent:status"), {"tracking_code": application.tracking_code, "email": application.email}
+    )
+    page = looked_up.content.decode()
+    assert mine.contestant_url() in page
+    assert theirs.contestant_url() not in page
+    assert final.name in page
+    pdf = client.get(mine.contestant_url())
+    assert pdf.status_code == 200
+    assert b"".join(pdf.streaming_content if pdf.streaming else [pdf.content]).startswith(b"%PDF")
+    assert pdf["Cache-Control"] == "private, no-store"
+    for other in (client.get(theirs.contestant_url()), stranger.get(mine.contestant_url())):
+        assert other.status_code == 302
+        assert other["Location"] == reverse("talent:status")
+    # Half an hour later the lookup has to be made again.
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
+        assert client.get(mine.contestant_url()).status_code == 302
