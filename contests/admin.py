@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -96,8 +98,35 @@ class RoundAdmin(KeepsRecords, ServiceActionsMixin, SecretariatAdmin):
 
     @admin.action(description=_("Decide who goes on from the selected rounds"))
     def decide_selected(self, request: HttpRequest, queryset: QuerySet[Round]) -> None:
+        """A review round some judge has not finished is decided only when asked twice: the admin sends
+        the person to the round's own page, whose Decide asks, rather than refusing with a question it
+        cannot take an answer to."""
+        ready = []
+        for round_ in queryset:
+            missing = (
+                round_.status == Round.Status.CLOSED
+                and not round_.is_live
+                and services.not_fully_scored(round_)
+            )
+            if missing:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{}: {} <a href="{}">{}</a>',
+                        round_,
+                        services.NotEveryoneScoredError(missing).messages[0],
+                        reverse("contests:round", args=[round_.pk]),
+                        _("Decide it from the round's page, which asks first."),
+                    ),
+                    messages.WARNING,
+                )
+            else:
+                ready.append(round_.pk)
         self.run_service(
-            request, queryset, lambda round_: services.decide(request.user, round_), rounds_message
+            request,
+            queryset.filter(pk__in=ready),
+            lambda round_: services.decide(request.user, round_),
+            rounds_message,
         )
 
     @admin.action(description=_("Reveal the names in the selected blind rounds"))

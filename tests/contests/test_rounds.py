@@ -536,3 +536,30 @@ def test_the_round_page_and_the_export_say_place_as_a_standing(kish, secretariat
         "utf-8-sig"
     )
     assert export.splitlines()[0].startswith("رتبه")
+
+
+def test_the_admin_sends_a_half_scored_round_to_its_page_to_be_asked(kish, secretariat, client_for):
+    """The admin's Decide cannot take "decide anyway": a half-scored round is left undecided with a link
+    to its page (whose Decide asks), and a fully scored one chosen with it is decided."""
+    from tests.conftest import confirm_with_code
+
+    half, (first, _second) = scoring_round(kish, advance_rule=Round.Advance.FINAL, advance_count=1)
+    (entry,) = enter(half, kish, 1)
+    score(first, entry, [8, 8, 8, 8])
+    services.close_scoring(secretariat, half)
+    full, judges = scoring_round(kish, advance_rule=Round.Advance.FINAL, advance_count=1)
+    for one in enter(full, kish, 1):
+        for judge in judges:
+            score(judge, one, [7, 7, 7, 7])
+    services.close_scoring(secretariat, full)
+    client = client_for(secretariat)
+    confirm_with_code(client, secretariat)
+    answer = client.post(
+        reverse("admin:contests_round_changelist"),
+        {"action": "decide_selected", "_selected_action": [half.pk, full.pk]},
+        follow=True,
+    )
+    page = answer.content.decode()
+    assert f'href="{reverse("contests:round", args=[half.pk])}"' in page
+    assert Round.objects.get(pk=half.pk).status == Round.Status.CLOSED
+    assert Round.objects.get(pk=full.pk).status == Round.Status.DECIDED
