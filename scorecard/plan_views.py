@@ -73,7 +73,7 @@ def _header(*first: str) -> list[str]:
     ]
 
 
-def _download(request: HttpRequest, name: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
+def download(request: HttpRequest, name: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_download(name, header, rows)
     return xlsx_download(name, header, rows, rtl=get_language_bidi())
@@ -107,7 +107,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             [_("All zones"), _quarter_name(line), *_numbers(line)]
             for line in [*result.quarters, result.year_total]
         ]
-        return _download(request, f"plan-{year}", _header(_("Zone"), _("Quarter")), rows)
+        return download(request, f"plan-{year}", _header(_("Zone"), _("Quarter")), rows)
     scope = scope_of(request.user)
     return render(
         request,
@@ -144,7 +144,7 @@ def plan_zone(request: HttpRequest, slug: str) -> HttpResponse:
     lines = [*result.quarters, result.year_total]
     own = _may_read_activities(request, zone)
     if request.GET.get("format") in EXPORTS:
-        return _download(
+        return download(
             request,
             f"plan-{zone.slug}-{year}",
             _header(_("Quarter")),

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import gettext as _
 
 from events.models import EventSeries
 from scorecard import charts, periods
+from scorecard.plan_views import download
 from scorecard.series import Edition, editions
-from scorecard.views import _require_access
+from scorecard.views import EXPORTS, _require_access
 from zones_portal.dates import format_date
 from zones_portal.permissions import scope_of
 from zones_portal.widgets import readers_number
@@ -32,6 +34,9 @@ def series(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = periods.calendar_for(get_language(), request.GET.get("calendar"))
     rows = editions(found, request.user, calendar)
     scope = scope_of(request.user)
+    show_money = scope.secretariat or scope.zone_id == found.host_zone_id
+    if request.GET.get("format") in EXPORTS:
+        return _export(request, found, rows, show_money)
     attendance = [(_label(row, found), row.attendance) for row in rows if row.attendance is not None]
     return render(
         request,
@@ -40,7 +45,7 @@ def series(request: HttpRequest, pk: int) -> HttpResponse:
             "series": found,
             "rows": [(row, _label(row, found)) for row in rows],
             # The money is the host zone's business with the secretariat (scorecard.plan_views).
-            "show_money": scope.secretariat or scope.zone_id == found.host_zone_id,
+            "show_money": show_money,
             "calendar_name": periods.CALENDAR_NAMES[calendar],
             "chart": charts.bar_chart(
                 attendance,
@@ -51,3 +56,32 @@ def series(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _export(request: HttpRequest, found: EventSeries, rows: list[Edition], show_money: bool) -> HttpResponse:
+    """The table as CSV or XLSX: the same rows and the same rule for the money as the page."""
+    header = [
+        _("Edition"),
+        _("Event"),
+        _("Attendance"),
+        _("Artists"),
+        _("Partner zones"),
+        _("Partner institutions"),
+        _("Spent (rials)"),
+        _("Delivered on time"),
+    ]
+    on_time = {None: _("Not due"), True: _("Yes"), False: _("Late")}
+    table = [
+        [
+            _label(row, found),
+            row.event.title,
+            row.attendance,
+            row.artists,
+            row.partner_zones,
+            row.partner_institutions,
+            row.spent if show_money else None,
+            on_time[row.on_time],
+        ]
+        for row in rows
+    ]
+    return download(request, f"series-{found.pk}", header, table)

@@ -128,3 +128,37 @@ def test_in_english_years_are_gregorian_with_latin_digits(client_for, kish, qesh
     last = (timezone.localdate() - dt.timedelta(days=30)).year
     assert years[-1] in (str(last), str(last - 1), str(last + 1))
     assert "1000" in html
+
+
+def test_the_table_downloads_as_csv_and_xlsx_with_the_pages_rule_for_money(
+    client_for, kish, qeshm, art_bureau, qeshm_deputy, secretariat, art_bureau_partner
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    series = yearly_festival(kish, qeshm, art_bureau, 2, late=1)
+    url = reverse("scorecard:series", args=[series.pk])
+    page = client_for(secretariat).get(url).content.decode()
+    assert "format=csv" in page
+    assert "format=xlsx" in page
+    answer = client_for(secretariat).get(url, {"format": "csv"})
+    assert answer["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert len(table) == 3  # the header and two editions
+    assert table[1][1] == "دریا 0"
+    assert table[1][2:6] == ["1000", "20", "1", "1"]
+    assert table[1][6].startswith("5000000")
+    assert table[2][7] != table[1][7]  # on time, then late
+    theirs = list(
+        csv.reader(
+            io.StringIO(client_for(qeshm_deputy).get(url, {"format": "csv"}).content.decode("utf-8-sig"))
+        )
+    )
+    assert [row[6] for row in theirs[1:]] == ["", ""]  # the money stays the host's and the secretariat's
+    book = load_workbook(io.BytesIO(client_for(secretariat).get(url, {"format": "xlsx"}).content))
+    sheet = book.active
+    assert sheet.sheet_view.rightToLeft
+    assert sheet.max_row == 3
+    assert client_for(art_bureau_partner).get(url, {"format": "csv"}).status_code == 403
