@@ -99,14 +99,34 @@ def panels_for(user: Any) -> list[Panel]:
     return at_a_glance(user)[0]
 
 
-def at_a_glance(user: Any) -> tuple[list[Panel], list[Section]]:
-    """Every provider's cards, in the apps' order, and their sections, in the page's order."""
-    found = [item for provider in PROVIDERS for item in _panels(provider, user)]
+def at_a_glance(
+    user: Any, *, shared_only: bool = False, asked: dict[int, list[Glance]] | None = None
+) -> tuple[list[Panel], list[Section]]:
+    """Every provider's cards, in the apps' order, and their sections, in the page's order; with
+    ``shared_only``, only those of the providers whose counts are kept per scope (``counters``).
+    ``asked``: what ``personal`` already found for this reader, not asked twice."""
+    found: list[Glance] = []
+    for index, provider in enumerate(PROVIDERS):
+        if provider.counters:
+            found += _panels(provider, user)
+        elif not shared_only:
+            found += asked[index] if asked is not None and index in asked else provider.panels(user)
     panels = [item for item in found if isinstance(item, Panel)]
     sections = sorted(
         (item for item in found if isinstance(item, Section)), key=lambda section: section.order
     )
     return panels, sections
+
+
+def personal(user: Any) -> dict[int, list[Glance]]:
+    """The cards of the providers counted afresh for the reader on every visit (no ``counters``: the
+    jury's applications are the reader's own), by the provider's place in the list."""
+    return {index: provider.panels(user) for index, provider in enumerate(PROVIDERS) if not provider.counters}
+
+
+def shared_counters() -> tuple[str, ...]:
+    """Every counter the kept providers read: the home page's kept cards change when one moves."""
+    return tuple(dict.fromkeys(name for provider in PROVIDERS for name in provider.counters))
 
 
 def _panels(provider: Provider, user: Any) -> list[Glance]:

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_POST
 from zones_portal import glance, permissions, services
 from zones_portal.dates import persian_digits, uses_jalali
 from zones_portal.forms import ZoneContactForm
-from zones_portal.fragments import cached_content
+from zones_portal.fragments import cached_content, scope_key
 from zones_portal.models import Institution, Membership, User, Zone
 from zones_portal.versions import PEOPLE
 
@@ -101,8 +102,24 @@ def home(request: HttpRequest) -> HttpResponse:
     who they are: the secretariat sees every zone; a zone's people their zone; a partner its institution;
     a juror, with neither, their applications to score."""
     scope = permissions.scope_of(request.user)
-    panels, sections = glance.at_a_glance(request.user)
-    context: dict[str, object] = {"panels": panels, "sections": sections}
+    context: dict[str, object] = {}
+    mine = glance.personal(request.user)
+    if not any(mine.values()) and (
+        scope.secretariat or scope.zone_id is not None or scope.institution_id is not None
+    ):
+        # Most readers: the cards are the same for everyone of their scope, kept as HTML per scope,
+        # language and minute until a counter they read moves (as the events page is).
+        context["glance"] = cached_content(
+            request,
+            "home:glance",
+            glance.shared_counters(),
+            lambda: _glance_html(*glance.at_a_glance(request.user, shared_only=True)),
+            per=scope_key(scope),
+            extra=timezone.now().replace(second=0, microsecond=0),
+        )
+    else:  # a juror's own applications to score, or a reader with no zone or institution
+        panels, sections = glance.at_a_glance(request.user, asked=mine)
+        context["glance"], context["sections"] = _glance_html(panels, sections), sections
     if scope.secretariat:
         # The zones and their deputies, the same for all the secretariat: kept until a zone, a person
         # or a membership changes (zones_portal.fragments).
@@ -122,6 +139,10 @@ def home(request: HttpRequest) -> HttpResponse:
     elif scope.institution_id is not None:
         context["institution"] = get_object_or_404(Institution, pk=scope.institution_id)
     return render(request, "zones_portal/home.html", context)
+
+
+def _glance_html(panels: list[glance.Panel], sections: list[glance.Section]) -> str:
+    return render_to_string("zones_portal/_home_glance.html", {"panels": panels, "sections": sections})
 
 
 @login_required

@@ -75,3 +75,44 @@ def test_the_kept_zone_cards_show_a_new_deputy_at_once(client_for, secretariat, 
     assert "نرگس" not in client.get(reverse("home")).content.decode()
     zone_user(kish, username="new-kish-deputy", first_name="نرگس", last_name="رضایی")
     assert "نرگس" in client.get(reverse("home")).content.decode()
+
+
+def test_the_cards_are_kept_as_html_per_scope_until_what_they_count_changes(
+    client_for, kish_deputy, kish, monkeypatch
+):
+    """A repeat visit within the minute draws the top bar around the cards as they were rendered; a
+    change to what they count draws them again, at once."""
+    from zones_portal import views
+
+    drawn = []
+    real = views._glance_html
+    monkeypatch.setattr(views, "_glance_html", lambda *args: drawn.append(1) or real(*args))
+    client = client_for(kish_deputy)
+    first = client.get(reverse("home")).content.decode()
+    again = client.get(reverse("home")).content.decode()
+    assert len(drawn) == 1
+    assert 'class="glance"' in first
+    assert first.count("glance-panel") == again.count("glance-panel")
+    make_event(kish, status="held", starts_in_days=-3)  # one more report owed
+    client.get(reverse("home"))
+    assert len(drawn) == 2
+
+
+def test_a_jurors_own_cards_are_drawn_for_them_every_time(client_for, kish, monkeypatch):
+    """The jury's applications are the reader's own: never kept, and never another juror's."""
+    from talent.models import Assignment
+    from tests.factories import make_application, make_call
+    from zones_portal import views
+    from zones_portal.models import User
+
+    juror = User.objects.create_user("juror-home", password="x")
+    call = make_call(jurors=[juror])
+    application = make_application(call, zone=kish)
+    Assignment.objects.get_or_create(application=application, juror=juror)
+    drawn = []
+    real = views._glance_html
+    monkeypatch.setattr(views, "_glance_html", lambda *args: drawn.append(1) or real(*args))
+    client = client_for(juror)
+    for _ in range(2):
+        assert reverse("talent:jury") in client.get(reverse("home")).content.decode()
+    assert len(drawn) == 2
