@@ -17,12 +17,14 @@ import logging
 import string
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from fpdf import FPDF
-from fpdf.enums import Align
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # fontTools reports every step of subsetting the font at INFO, a screenful per certificate.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -142,6 +144,9 @@ MUTED = (96, 110, 122)
 
 def render(page: CertificatePage) -> bytes:
     """The PDF of one certificate: A4 landscape, right to left, with a QR code of the check address."""
+    # Imported here: fpdf2 brings fontTools and Pillow, some 45 MB in every web worker, for a rare download.
+    from fpdf import FPDF  # noqa: PLC0415 - see the comment above
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(page.heading)
@@ -164,21 +169,21 @@ def _wording(pdf: FPDF, page: CertificatePage) -> None:
     pdf.set_text_color(*MUTED)
     pdf.set_font(FAMILY, "B", 12)
     pdf.set_xy(30, 24)
-    pdf.cell(inner, 8, page.issuer, align=Align.C)
+    pdf.cell(inner, 8, page.issuer, align="C")
     if page.sample:
         pdf.set_text_color(170, 40, 40)
         pdf.set_xy(30, 32)
-        pdf.cell(inner, 7, _("Sample: not a certificate"), align=Align.C)
+        pdf.cell(inner, 7, _("Sample: not a certificate"), align="C")
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "B", 32)
     pdf.set_xy(30, 44)
-    pdf.cell(inner, 18, page.heading, align=Align.C)
+    pdf.cell(inner, 18, page.heading, align="C")
     pdf.set_draw_color(*GOLD)
     pdf.set_line_width(0.6)
     pdf.line(WIDTH / 2 - 35, 66, WIDTH / 2 + 35, 66)
     pdf.set_font(FAMILY, "", 17)
     pdf.set_xy(40, 76)
-    pdf.multi_cell(WIDTH - 80, 11, page.body, align=Align.C, max_line_height=11)
+    pdf.multi_cell(WIDTH - 80, 11, page.body, align="C", max_line_height=11)
 
 
 def _number_and_date(pdf: FPDF, page: CertificatePage) -> None:
@@ -194,19 +199,19 @@ def _labelled(pdf: FPDF, left: float, top: float, label: str, value: str) -> Non
     with a label's own run of text, whatever the label's language."""
     value_width = pdf.get_string_width(value) + 1
     pdf.set_xy(left, top)
-    pdf.cell(value_width, 6, value, align=Align.L)
+    pdf.cell(value_width, 6, value, align="L")
     pdf.set_xy(left + value_width, top)
-    pdf.cell(pdf.get_string_width(label) + 1, 6, label, align=Align.L)
+    pdf.cell(pdf.get_string_width(label) + 1, 6, label, align="L")
 
 
 def _signature(pdf: FPDF, page: CertificatePage) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "B", 14)
     pdf.set_xy(30, 160)
-    pdf.cell(110, 8, page.signatory_name, align=Align.C)
+    pdf.cell(110, 8, page.signatory_name, align="C")
     pdf.set_font(FAMILY, "", 12)
     pdf.set_xy(30, 168)
-    pdf.cell(110, 7, page.signatory_title, align=Align.C)
+    pdf.cell(110, 7, page.signatory_title, align="C")
 
 
 def _check(pdf: FPDF, page: CertificatePage) -> None:
@@ -219,18 +224,18 @@ def _check(pdf: FPDF, page: CertificatePage) -> None:
     pdf.set_text_color(*MUTED)
     pdf.set_font(FAMILY, "", 10)
     pdf.set_xy(150, 152)
-    pdf.cell(85, 6, _("Check this certificate:"), align=Align.R)
+    pdf.cell(85, 6, _("Check this certificate:"), align="R")
     label = _("Code:")
     label_width = pdf.get_string_width(label) + 1
     pdf.set_xy(235 - label_width, 158)
-    pdf.cell(label_width, 6, label, align=Align.R)
+    pdf.cell(label_width, 6, label, align="R")
     pdf.set_xy(150, 158)
-    pdf.cell(85 - label_width - 1, 6, page.code, align=Align.R)
+    pdf.cell(85 - label_width - 1, 6, page.code, align="R")
     pdf.set_font(FAMILY, "", 8)
     pdf.set_xy(150, 165)
     # The address alone on its line, left to right, so a reader can type it.
     pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
-    pdf.cell(85, 6, page.check_url, align=Align.R, link=page.check_url)
+    pdf.cell(85, 6, page.check_url, align="R", link=page.check_url)
 
 
 def _frame(pdf: FPDF) -> None:

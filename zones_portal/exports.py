@@ -8,8 +8,6 @@ from collections.abc import Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell that begins with one of these is run as a formula by spreadsheet programs (OWASP: CSV injection).
@@ -44,6 +42,10 @@ def csv_download(name: str, header: Iterable[object], rows: Iterable[Iterable[ob
 def xlsx_download(
     name: str, header: Iterable[object], rows: Iterable[Iterable[object]], *, rtl: bool = False
 ) -> HttpResponse:
+    # Imported here: openpyxl costs every web worker some 19 MB of memory, and few requests download.
+    from openpyxl import Workbook  # noqa: PLC0415 - see the comment above
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     book = Workbook()
     sheet = book.active
     sheet.title = name[:31]
