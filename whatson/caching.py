@@ -32,6 +32,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -139,6 +140,64 @@ def _keep(key: str, built: object) -> None:
         logger.warning("Could not keep a public page in the cache.", exc_info=True)
 
 
+def _validated(
+    request: HttpRequest, name: str, params: Iterable[str], extra: Any, *, for_visitor: bool
+) -> tuple[str, list[Any]] | None:
+    """A page's ETag and the identity of its content, or None when the counters cannot be read. A page
+    with forms (``serve``) is bound to its visitor; a file (``serve_bytes``) is the same for everyone."""
+    keep_only(request, params)
+    counters = versions.current(*COUNTERS)
+    if counters is None:
+        return None
+    identity = _identity(request, name, counters, extra)
+    etag = f'"{_digest([*identity, *_visitor(request)] if for_visitor else identity)}"'
+    return etag, identity
+
+
+@dataclass(frozen=True)
+class Page:
+    """What ``serve`` or ``serve_bytes`` is given for a page besides its builder: enough to work out its
+    ETag without building it (``answer_early``)."""
+
+    name: str
+    params: tuple[str, ...] = ()
+    extra: Any = None
+    file: bool = False  # served by serve_bytes: the same bytes for every visitor
+
+
+def answer_early(request: HttpRequest, page: Page) -> HttpResponse | None:
+    """The 304 that ``serve`` or ``serve_bytes`` would give this request, or None when it would give
+    anything else. Called by ``zones_portal.middleware.VisitorConditionalMiddleware`` for a visitor with
+    no session, before sessions, CSRF, messages and the view run: the same ETag, worked out the same way
+    (a visitor with no session is no account, as ``_visitor`` sees it), so the long way and the short
+    one never disagree."""
+    validated = _validated(request, page.name, page.params, page.extra, for_visitor=not page.file)
+    if validated is None:
+        return None
+    etag = validated[0]
+    conditional = get_conditional_response(request, etag=etag)
+    if conditional is None or conditional.status_code != HTTPStatus.NOT_MODIFIED:
+        return None
+    if page.file:
+        conditional["ETag"] = etag
+        return conditional
+    return _finish(request, conditional, etag)
+
+
+def answers_early(describe: Callable[..., Page]) -> Callable[[Callable], Callable]:
+    """Marks a public view whose 304 may be given before the middleware below sessions runs:
+    ``describe(request, **kwargs)`` names the page as the view names it to ``serve``."""
+
+    def mark(view: Callable) -> Callable:
+        def early(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse | None:
+            return answer_early(request, describe(request, *args, **kwargs))
+
+        view.visitor_not_modified = early
+        return view
+
+    return mark
+
+
 def serve(
     request: HttpRequest,
     name: str,
@@ -153,11 +212,9 @@ def serve(
     content in a freshly drawn page. ``name`` names the page (with its record's id), ``params`` the
     query parameters it reads (the others are dropped, see ``keep_only``), ``extra`` what else its
     content depends on (today's date, for "upcoming")."""
-    keep_only(request, params)
-    counters = versions.current(*COUNTERS)
-    if counters is not None:
-        identity = _identity(request, name, counters, extra)
-        etag = f'"{_digest([*identity, *_visitor(request)])}"'
+    validated = _validated(request, name, params, extra, for_visitor=True)
+    if validated is not None:
+        etag, identity = validated
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
             return _finish(request, conditional, etag)
@@ -187,12 +244,10 @@ def serve_bytes(
 ) -> HttpResponse | None:
     """A public file with no form in it (the sitemap, an event's calendar file): the same for every
     visitor, so its ETag names no visitor. None when ``build`` finds nothing (the caller answers 404)."""
-    keep_only(request, params)
-    counters = versions.current(*COUNTERS)
+    validated = _validated(request, name, params, extra, for_visitor=False)
     etag = key = None
-    if counters is not None:
-        identity = _identity(request, name, counters, extra)
-        etag = f'"{_digest(identity)}"'
+    if validated is not None:
+        etag, identity = validated
         conditional = get_conditional_response(request, etag=etag)
         if conditional is not None:
             conditional["ETag"] = etag

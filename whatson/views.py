@@ -29,7 +29,7 @@ from events import feeds
 from events.models import Event, EventReport, Participation
 from talent.models import TalentCall
 from whatson import seo
-from whatson.caching import LANGUAGE_PARAM, Built, serve, serve_bytes
+from whatson.caching import LANGUAGE_PARAM, Built, Page, answers_early, serve, serve_bytes
 from whatson.forms import PAST, WhatsOnForm
 from whatson.sitemaps import SITEMAPS
 from zones_portal.models import Zone
@@ -97,12 +97,18 @@ def _render(request: HttpRequest, template: str, context: dict) -> str:
 # What's on -------------------------------------------------------------------------------------------
 
 
+def _whats_on_page(request: HttpRequest) -> Page:
+    return Page("whats-on", WHATS_ON_PARAMS, extra=timezone.localdate())
+
+
+@answers_early(_whats_on_page)
 @require_safe
 def whats_on(request: HttpRequest) -> HttpResponse:
     """Published events across the zones, upcoming first (from today on), filtered by zone, category,
     month (in the reader's calendar), past or upcoming, and text; 20 a page."""
-    today = timezone.localdate()
-    return serve(request, "whats-on", lambda: _whats_on(request, today), params=WHATS_ON_PARAMS, extra=today)
+    page = _whats_on_page(request)
+    today = page.extra
+    return serve(request, page.name, lambda: _whats_on(request, today), params=page.params, extra=today)
 
 
 def _whats_on(request: HttpRequest, today: dt.date) -> Built:
@@ -168,15 +174,19 @@ def _whats_on(request: HttpRequest, today: dt.date) -> Built:
 # One event ---------------------------------------------------------------------------------------------
 
 
+def _event_page_page(request: HttpRequest, pk: int) -> Page:
+    return Page(f"event:{pk}", extra=timezone.localdate())
+
+
+@answers_early(_event_page_page)
 @require_safe
 def event_page(request: HttpRequest, pk: int) -> HttpResponse:
-    today = timezone.localdate()
+    page = _event_page_page(request, pk)
+    today = page.extra
     context = {}
     if request.user.is_authenticated:  # drawn outside the kept content: only the signed-in see it
         context["dashboard_url"] = reverse("events:detail", args=[pk])
-    return serve(
-        request, f"event:{pk}", lambda: _event_page(request, pk, today), extra=today, context=context
-    )
+    return serve(request, page.name, lambda: _event_page(request, pk, today), extra=today, context=context)
 
 
 def _event_page(request: HttpRequest, pk: int, today: dt.date) -> Built:
@@ -224,6 +234,11 @@ def _event_page(request: HttpRequest, pk: int, today: dt.date) -> Built:
     )
 
 
+def _event_calendar_page(request: HttpRequest, pk: int) -> Page:
+    return Page(f"event-ics:{pk}", file=True)
+
+
+@answers_early(_event_calendar_page)
 @require_safe
 def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Add to calendar": the event alone, as the feeds write it (same UID, so no duplicate)."""
@@ -235,7 +250,7 @@ def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
     response = serve_bytes(
         request,
-        f"event-ics:{pk}",
+        _event_calendar_page(request, pk).name,
         build,
         headers={"Content-Disposition": f'attachment; filename="event-{pk}.ics"'},
     )
@@ -247,13 +262,18 @@ def event_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 # One zone ----------------------------------------------------------------------------------------------
 
 
+def _zone_page_page(request: HttpRequest, slug: str) -> Page:
+    return Page(f"zone:{slug}", extra=int(time.time() // CLOCK_SECONDS))
+
+
+@answers_early(_zone_page_page)
 @require_safe
 def zone_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A zone's public face: its coming and recent events and the talent calls open to its artists.
     Calls open and close with the clock, so the kept page is rebuilt every few minutes as well."""
     now = timezone.now()
-    bucket = int(time.time() // CLOCK_SECONDS)
-    return serve(request, f"zone:{slug}", lambda: _zone_page(request, slug, now), extra=bucket)
+    page = _zone_page_page(request, slug)
+    return serve(request, page.name, lambda: _zone_page(request, slug, now), extra=page.extra)
 
 
 def _zone_page(request: HttpRequest, slug: str, now: dt.datetime) -> Built:
@@ -301,6 +321,11 @@ def _zone_page(request: HttpRequest, slug: str, now: dt.datetime) -> Built:
 # For search engines ------------------------------------------------------------------------------------
 
 
+def _sitemap_page(request: HttpRequest) -> Page:
+    return Page("sitemap", ("p",), file=True)  # p: django's sitemap page
+
+
+@answers_early(_sitemap_page)
 @require_safe
 def sitemap(request: HttpRequest) -> HttpResponse:
     """Every public page: what's on, the zones, the published events and the published talent calls,
@@ -311,7 +336,8 @@ def sitemap(request: HttpRequest) -> HttpResponse:
         response.render()
         return response.content, "application/xml; charset=utf-8"
 
-    response = serve_bytes(request, "sitemap", build, params=("p",))  # p: django's sitemap page
+    page = _sitemap_page(request)
+    response = serve_bytes(request, page.name, build, params=page.params)
     if response is None:  # pragma: no cover - build always finds something
         raise Http404
     return response

@@ -1,9 +1,14 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 # Public pages (no account needed) where ``?lang=fa`` / ``?lang=en`` chooses the language: the address a
@@ -37,9 +42,14 @@ class PortalLocaleMiddleware:
             from zones_portal.views import remember_language  # noqa: PLC0415 - views load the whole portal
 
             remember_language(response, asked)
+        self.say_language(response, language)
+        return response
+
+    @staticmethod
+    def say_language(response: HttpResponse, language: str) -> None:
+        """The answer depends on the language, which comes from the cookie or the browser's wishes."""
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         response.headers.setdefault("Content-Language", language)
-        return response
 
     @staticmethod
     def asked_in_address(request: HttpRequest) -> str | None:
@@ -49,10 +59,11 @@ class PortalLocaleMiddleware:
         asked = request.GET.get(LANGUAGE_PARAM)
         return asked if asked in _SUPPORTED else None
 
-    def language_for(self, request: HttpRequest) -> str:
+    @classmethod
+    def language_for(cls, request: HttpRequest) -> str:
         if request.path.startswith("/api/"):
             return translation.get_language_from_request(request)
-        asked = self.asked_in_address(request)
+        asked = cls.asked_in_address(request)
         if asked is not None:
             return asked
         user = getattr(request, "user", None)
@@ -80,5 +91,68 @@ class PrivatePagesMiddleware:
         signed_in = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META
         if signed_in and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
-        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        self.refuse_features(response)
         return response
+
+    @classmethod
+    def refuse_features(cls, response: HttpResponse) -> None:
+        response.headers.setdefault("Permissions-Policy", cls.PERMISSIONS_POLICY)
+
+
+class VisitorConditionalMiddleware:
+    """Answers a visitor's conditional GET of a public page or the feed of all zones with its 304
+    before sessions, CSRF, authentication, messages and the view run: crawlers, link previews and
+    calendar apps ask again and again, and the whole chain cost more than the answer.
+
+    A view takes part by carrying ``visitor_not_modified(request, **kwargs)`` (``whatson.caching.
+    answers_early``, ``events.feed_views``), which works out the ETag exactly as the view does and
+    returns the 304 or None. Only requests with no session cookie and no API key come here, so the
+    visitor is nobody, as the view would find; the language is the one ``PortalLocaleMiddleware`` picks.
+    A ``?lang=`` that the language cookie does not hold yet goes the long way, which sets the cookie.
+    In MIDDLEWARE right after the CSP middleware, so the answer carries every header the long way
+    gives it: this adds what the locale, private-pages and clickjacking middleware below would.
+    Anything it cannot answer goes on down the chain unchanged.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.frame_options = XFrameOptionsMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        meta = request.META
+        if (
+            ("HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta)
+            and request.method in ("GET", "HEAD")
+            and "HTTP_AUTHORIZATION" not in meta
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
+            response = self.not_modified(request)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def not_modified(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        early = getattr(match.func, "visitor_not_modified", None)
+        if early is None:
+            return None
+        asked = PortalLocaleMiddleware.asked_in_address(request)
+        if asked is not None and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != asked:
+            return None
+        language = PortalLocaleMiddleware.language_for(request)
+        query = request.GET
+        try:
+            with translation.override(language):
+                response = early(request, *match.args, **match.kwargs)
+        except Exception:  # a bad Host header, a cache fault: the long way answers it as it always has
+            logger.debug("The early conditional answer gave way to the long one.", exc_info=True)
+            response = None
+        if response is None:
+            request.GET = query
+            return None
+        PortalLocaleMiddleware.say_language(response, language)
+        PrivatePagesMiddleware.refuse_features(response)
+        return self.frame_options.process_response(request, response)

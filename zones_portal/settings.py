@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "zones_portal.api.fastpath.ConditionalFirstMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",  # every page's Content-Security-Policy (below); static files need none
+    # A visitor's matching If-None-Match / If-Modified-Since on a public page or feed: 304 before sessions.
+    "zones_portal.middleware.VisitorConditionalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
