@@ -93,7 +93,7 @@ class CachedReadMixin:
             return None
         scope = scope_of(request.user)
         token = request.auth
-        if isinstance(token, ApiToken) and "HTTP_IF_NONE_MATCH" in request.META:
+        if isinstance(token, ApiToken):
             fastpath.keep_scope(request._request, token, _scope_key(scope))
         return fastpath.answer_etag(request._request, _scope_key(scope), versions)
 
@@ -112,6 +112,8 @@ class CachedReadMixin:
                     _cache_call(cache.set, key, response.data, timeout=self.cache_seconds)
             else:
                 response = Response(data)
+            if isinstance(request.auth, ApiToken) and response.status_code == status.HTTP_200_OK:
+                setattr(request._request, fastpath.KEEP_ANSWER, etag)  # see fastpath.keep_answer
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"  # a partner's client may keep it, but must ask
         return response
