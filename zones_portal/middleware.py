@@ -1,7 +1,13 @@
+import functools
 import logging
 from collections.abc import Callable
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.urls import Resolver404, resolve
@@ -156,3 +162,54 @@ class VisitorConditionalMiddleware:
         PortalLocaleMiddleware.say_language(response, language)
         PrivatePagesMiddleware.refuse_features(response)
         return self.frame_options.process_response(request, response)
+
+
+class PolicyOnceCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy of a response that asks for nothing of its own (no
+    nonce, no per-view ``@csp_update``, ``@csp_replace`` or ``@csp_exempt``: none of our views does)
+    built once per process instead of once per response. Building it cost a fifth of a millisecond,
+    a quarter of a public page's 304; anything else is left to django-csp as it is."""
+
+    PER_RESPONSE = (
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_exempt",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+        "_csp_exempt_ro",
+    )
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in self.PER_RESPONSE)
+            or settings.DEBUG
+        ):
+            return super().process_response(request, response)
+        for header, policy, prefixes in _plain_policies():
+            if policy and header not in response and not request.path_info.startswith(prefixes):
+                response[header] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+@functools.cache
+def _plain_policies() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Each header, its policy as django-csp builds it from the settings alone, and the prefixes the
+    settings exclude from it."""
+    policies = []
+    for header, name, report_only in (
+        (HEADER, "CONTENT_SECURITY_POLICY", False),
+        (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+    ):
+        prefixes = tuple((getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+        policies.append((header, build_policy(report_only=report_only), prefixes))
+    return tuple(policies)
+
+
+@receiver(setting_changed)
+def _policy_settings_changed(*, setting: str, **kwargs: object) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _plain_policies.cache_clear()

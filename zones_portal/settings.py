@@ -71,7 +71,8 @@ MIDDLEWARE = [
     # A partner's matching If-None-Match on the events API: 304 before sessions, locale and DRF run.
     "zones_portal.api.fastpath.ConditionalFirstMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",  # every page's Content-Security-Policy (below); static files need none
+    # every page's Content-Security-Policy (below), built once per process; static files need none
+    "zones_portal.middleware.PolicyOnceCSPMiddleware",
     # A visitor's matching If-None-Match / If-Modified-Since on a public page or feed: 304 before sessions.
     "zones_portal.middleware.VisitorConditionalMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -14,10 +14,12 @@ import re
 from collections import deque
 from html.parser import HTMLParser
 from io import StringIO
+from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -172,3 +174,33 @@ def test_error_pages_keep_to_the_policy(anonymous, rf: RequestFactory):
     failed = errors.server_error(rf.get("/"))
     failed["Content-Security-Policy"] = "; ".join(f"{k} {v}" for k, v in REQUIRED.items())
     assert not check_page("500", failed)
+
+
+def test_the_policy_built_once_is_django_csps_own(client, settings):
+    from csp.utils import build_policy
+
+    from zones_portal import middleware
+
+    middleware._plain_policies.cache_clear()
+    assert client.get("/accounts/login/")["Content-Security-Policy"] == build_policy()
+    with (
+        mock.patch("csp.middleware.build_policy", side_effect=AssertionError("built again")),
+        mock.patch.object(middleware, "build_policy", side_effect=AssertionError("built again")),
+    ):
+        assert client.get("/accounts/login/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}  # setting_changed
+    assert client.get("/accounts/login/")["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_view_that_asks_for_its_own_policy_still_gets_it(rf, settings):
+    from zones_portal.middleware import PolicyOnceCSPMiddleware
+
+    def view(request):
+        response = HttpResponse("x")
+        response._csp_update = {"img-src": ["https://maps.example"]}
+        return response
+
+    request = rf.get("/")
+    layer = PolicyOnceCSPMiddleware(view)
+    response = layer(request)
+    assert "https://maps.example" in response["Content-Security-Policy"]
