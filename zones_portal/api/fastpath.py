@@ -237,7 +237,7 @@ class ConditionalFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "HTTP_AUTHORIZATION" not in request.META:
             return self.get_response(request)
-        response = self.early(request)
+        response = self.early(request) if request.method in ("GET", "HEAD") else None
         if response is not None:
             return response
         response = self.get_response(request)
