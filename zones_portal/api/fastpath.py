@@ -42,11 +42,11 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from zones_portal.middleware import early_match
 from zones_portal.models import ApiToken
 from zones_portal.versions import PEOPLE, PREFIX, current
 
@@ -246,9 +246,8 @@ class ConditionalFirstMiddleware:
 
     @staticmethod
     def early(request: HttpRequest) -> HttpResponse | None:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        match = early_match(request.path_info)
+        if match is None:
             return None
         counters = getattr(match.func, "conditional_counters", None)
         if counters is None:
