@@ -309,3 +309,18 @@ def test_jurors_and_judges_share_one_check_of_scores():
     with pytest.raises(ValidationError) as refused:
         checked_scores([craft], {1: "هفت"})
     assert list(refused.value.message_dict) == ["criterion_1"]
+
+
+def test_the_home_cards_count_of_applications_to_score_follows_every_change_at_once(client_for, jurors, kish):
+    """The count is kept per person (talent.glance, under the jury counter), never past a change."""
+    first, _second = jurors
+    call = make_call(jurors=[first])
+    client = client_for(first)
+    home = reverse("home")
+    assert "home-jury" not in client.get(home).content.decode()
+    application = make_application(call, kish, full_name="در انتظار")  # assigned to the jury at once
+    page = client.get(home).content.decode()
+    assert "home-jury" in page
+    assert "در انتظار" in page
+    give(first, application, {"اصالت": 7, "مهارت": 3})
+    assert "home-jury" not in client.get(home).content.decode()

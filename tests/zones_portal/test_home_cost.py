@@ -54,9 +54,10 @@ def test_kept_panels_follow_a_change_at_once(client_for, secretariat, kish, djan
     make_event(kish, status="submitted")
     client = client_for(secretariat)
     assert _counts(client)["رویدادهای در انتظار تصمیم شما"] == 1
-    # Kept: session, person, scope; the talent panel (the reader's own); the menu's jury link and the
-    # bell's cached counts. The events' and agreements' counts and the zones with their people are not asked again.
-    with django_assert_num_queries(5):
+    # Kept: session, person, scope; the menu's jury link and the bell's cached counts. The events' and
+    # agreements' counts, the zones with their people and the reader's applications to score (kept per
+    # person under the jury counter) are not asked again.
+    with django_assert_num_queries(4):
         client.get(reverse("home"))
     make_event(kish, status="submitted")
     assert _counts(client)["رویدادهای در انتظار تصمیم شما"] == 2
