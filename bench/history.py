@@ -64,12 +64,15 @@ def present(events: int) -> bool:
     return Event.objects.filter(title__startswith=MARK).count() == events
 
 
-def load(events: int, say: Callable[[str], None] = print) -> dict[str, int]:
-    """Loads the dataset; returns how many rows of each kind it made."""
+def load(events: int, say: Callable[[str], None] = print, years: int = 5) -> dict[str, int]:
+    """Loads the dataset; returns how many rows of each kind it made. ``years``: how far back the
+    history goes (5); more years at the same number of events spread them thinner, and
+    ``--events 100000 --years 25`` is five years' density over twenty-five years of history."""
+    span_days = years * 365
     with transaction.atomic():
-        counts = _load_events(events, say)
-        counts.update(_load_agreements(max(events // 10, 1), say))
-        counts.update(_load_talent(max(events // 1000, 1), max(events // 4, 1), say))
+        counts = _load_events(events, say, span_days)
+        counts.update(_load_agreements(max(events // 10, 1), say, span_days))
+        counts.update(_load_talent(max(events // 1000, 1), max(events // 4, 1), say, span_days))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return counts
@@ -95,7 +98,7 @@ def _future_status(rng: random.Random) -> str:
 
 
 # One pass over each batch writes every record that hangs off an event: split up, it reads worse.
-def _load_events(total: int, say: Callable[[str], None]) -> dict[str, int]:  # noqa: PLR0912, PLR0915
+def _load_events(total: int, say: Callable[[str], None], span_days: int = SPAN_DAYS) -> dict[str, int]:  # noqa: PLR0912, PLR0915
     from events.models import (
         Event,
         EventCategory,
@@ -114,12 +117,12 @@ def _load_events(total: int, say: Callable[[str], None]) -> dict[str, int]:  # n
     secretariat = User.objects.get(username="secretariat")
     now = timezone.now()
     counts = {"events": 0, "participations": 0, "status changes": 0, "reports": 0, "co-organisers": 0}
-    say(f"loading {total:,} events over five years …")
+    say(f"loading {total:,} events over {span_days // 365} years …")
     for first in range(0, total, BATCH):
         planned = []
         for n in range(first, min(first + BATCH, total)):
             start = now - dt.timedelta(
-                days=SPAN_DAYS, minutes=-rng.randrange((SPAN_DAYS + FUTURE_DAYS) * 24 * 60)
+                days=span_days, minutes=-rng.randrange((span_days + FUTURE_DAYS) * 24 * 60)
             )
             start = start.replace(second=0, microsecond=0)
             end = start + dt.timedelta(hours=rng.choice([2, 3, 4, 6, 8, 26, 50, 74]))
@@ -246,7 +249,7 @@ def _load_events(total: int, say: Callable[[str], None]) -> dict[str, int]:  # n
 
 
 # The same for agreements: their parties, history and obligations in one pass.
-def _load_agreements(total: int, say: Callable[[str], None]) -> dict[str, int]:  # noqa: PLR0912, PLR0915
+def _load_agreements(total: int, say: Callable[[str], None], span_days: int = SPAN_DAYS) -> dict[str, int]:  # noqa: PLR0912, PLR0915
     from agreements.models import Agreement, AgreementStatusChange, Obligation, Party
     from zones_portal.models import Institution, User, Zone
 
@@ -266,7 +269,7 @@ def _load_agreements(total: int, say: Callable[[str], None]) -> dict[str, int]: 
             )[0]
             signed = effective = expires = None
             if status not in ("draft", "negotiation"):
-                signed = today - dt.timedelta(days=rng.randint(0, SPAN_DAYS))
+                signed = today - dt.timedelta(days=rng.randint(0, span_days))
                 effective = signed + dt.timedelta(days=rng.randint(0, 20))
                 expires = effective + dt.timedelta(days=rng.choice([365, 730, 1095]))
                 if status == "active" and expires < today:
@@ -376,7 +379,9 @@ def _load_agreements(total: int, say: Callable[[str], None]) -> dict[str, int]: 
     return counts
 
 
-def _load_talent(calls: int, applications: int, say: Callable[[str], None]) -> dict[str, int]:
+def _load_talent(
+    calls: int, applications: int, say: Callable[[str], None], span_days: int = SPAN_DAYS
+) -> dict[str, int]:
     from talent.models import Application, Discipline, TalentCall
     from zones_portal.models import Zone
 
@@ -387,7 +392,7 @@ def _load_talent(calls: int, applications: int, say: Callable[[str], None]) -> d
     say(f"loading {calls:,} talent calls with {applications:,} applications …")
     made = []
     for n in range(calls):
-        opens = now - dt.timedelta(days=SPAN_DAYS) + dt.timedelta(days=n * SPAN_DAYS // calls)
+        opens = now - dt.timedelta(days=span_days) + dt.timedelta(days=n * span_days // calls)
         made.append(
             TalentCall(
                 title=f"فراخوان پنج‌ساله {n:03d}",

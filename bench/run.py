@@ -3,7 +3,8 @@ interleaved wrk rounds, and a Markdown table of the results. Run by hand, never 
 
     .venv/bin/python bench/run.py --events 20000                       # 3 rounds of 15 s per row
     .venv/bin/python bench/run.py --events 20000 --rounds 1 --duration 5
-    .venv/bin/python bench/run.py --events 100000                      # the scale check
+    .venv/bin/python bench/run.py --events 100000                      # the scale check: 5x as dense
+    .venv/bin/python bench/run.py --events 100000 --years 25           # ... or 5x as much history
     .venv/bin/python bench/run.py --events 20000 --only 'api-*,page-home-*'
     .venv/bin/python bench/run.py --list                               # the rows and their keys
 
@@ -12,7 +13,8 @@ What it does, in order:
 2. creates the PostgreSQL databases bench_portal_<events> and bench_reference (on 127.0.0.1:5432, user
    postgres; --pg-host/--pg-user to change), migrates and seeds them, or reuses them when they already
    hold the dataset for --events (--reseed drops and loads again). The portal: ``seed_demo --force`` for
-   the demo accounts, then bench/history.py (five years of events, agreements and applications). The
+   the demo accounts, then bench/history.py (five years of events, agreements and applications; with
+   ``--years 25``, twenty-five, in bench_portal_<events>_25y: the same events spread thinner). The
    reference: a copy of ../shared/bench-reference in the run's temporary folder, its own ``seed``;
 3. times in-process, before any server starts: ``send_reminders --dry-run``, a real sweep (notifications
    are emptied first, so every run's sweep is the first on the dataset) and the five-year scorecard;
@@ -63,6 +65,7 @@ PYTHON = Path(sys.executable)
 BIN = PYTHON.parent
 DEMO_PASSWORD = "bench-demo-password-5y"  # noqa: S105 - the demo accounts' password in the bench database only
 REFERENCE_DB = "bench_reference"
+DEFAULT_YEARS = 5  # the history the dataset covers unless --years says otherwise
 BENCH_TOKEN_NAME = "bench/run.py"  # noqa: S105 - the name of the API keys it makes, not a secret
 
 
@@ -207,6 +210,12 @@ def select(rows: list[Row], only: str) -> list[Row]:
 # Environment, databases, Redis ---------------------------------------------------------------------------
 
 
+def portal_database(arguments: argparse.Namespace) -> str:
+    """bench_portal_<events>, or bench_portal_<events>_<years>y for a history of other than five years."""
+    name = f"bench_portal_{arguments.events}"
+    return name if arguments.years == DEFAULT_YEARS else f"{name}_{arguments.years}y"
+
+
 def portal_environment(arguments: argparse.Namespace, folder: Path) -> dict[str, str]:
     redis = arguments.redis.rstrip("/")
     pg = f"postgres://{arguments.pg_user}@{arguments.pg_host}:5432"
@@ -215,7 +224,7 @@ def portal_environment(arguments: argparse.Namespace, folder: Path) -> dict[str,
         "DEBUG": "false",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-zones",
         "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"{pg}/bench_portal_{arguments.events}",
+        "DATABASE_URL": f"{pg}/{portal_database(arguments)}",
         "CELERY_BROKER_URL": f"{redis}/{arguments.broker_db}",
         "CACHE_URL": f"{redis}/{arguments.cache_db}",
         "MEDIA_ROOT": str(folder / "media"),
@@ -297,10 +306,11 @@ def prepare_portal(arguments: argparse.Namespace) -> dict[str, int]:
     counts: dict[str, int] = {}
     if history.present(arguments.events):
         say(
-            f"reusing bench_portal_{arguments.events}: it holds the five-year dataset (--reseed to load again)"
+            f"reusing {portal_database(arguments)}: it holds the {arguments.years}-year dataset"
+            " (--reseed to load again)"
         )
     else:
-        counts = history.load(arguments.events, say)
+        counts = history.load(arguments.events, say, years=arguments.years)
         say(
             f"loaded in {time.perf_counter() - started:.0f} s: "
             + ", ".join(f"{v:,} {k}" for k, v in counts.items())
@@ -812,7 +822,7 @@ def table(
     counts: dict[str, int],
 ) -> str:
     out = [
-        f"### Benchmark, {meta['when']}: {arguments.events:,} events, {arguments.rounds} round{'s' if arguments.rounds != 1 else ''} of "
+        f"### Benchmark, {meta['when']}: {arguments.events:,} events over {arguments.years} years, {arguments.rounds} round{'s' if arguments.rounds != 1 else ''} of "
         f"`wrk -t{arguments.threads} -c{arguments.connections} -d{arguments.duration}s`",
         "",
         f"Commit {meta['commit']}{meta['dirty']}; {meta['machine']}. Portal: gunicorn, 2 sync workers, DEBUG off, "
@@ -876,7 +886,13 @@ def arguments_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--events", type=int, default=20_000, help="events in the five-year dataset (20000)")
+    parser.add_argument("--events", type=int, default=20_000, help="events in the dataset (20000)")
+    parser.add_argument(
+        "--years",
+        type=int,
+        default=DEFAULT_YEARS,
+        help="years of history they are spread over (5); --events 100000 --years 25 keeps five years' density",
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=15, help="seconds of wrk per row and round (15)")
     parser.add_argument("--threads", type=int, default=2)
@@ -930,9 +946,9 @@ def main() -> int:  # noqa: PLR0912, PLR0915
     try:
         for db in (arguments.broker_db, arguments.cache_db):
             flush_redis(f"{arguments.redis.rstrip('/')}/{db}")
-        created = ensure_database(arguments, f"bench_portal_{arguments.events}", drop=arguments.reseed)
+        created = ensure_database(arguments, portal_database(arguments), drop=arguments.reseed)
         if created:
-            say(f"created bench_portal_{arguments.events}")
+            say(f"created {portal_database(arguments)}")
         import django
 
         django.setup()
