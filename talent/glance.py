@@ -3,18 +3,14 @@ their score sheets. A juror may have no zone or institution: this is what their 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from talent.models import Application, Assignment, TalentCall
 from zones_portal import versions
 from zones_portal.glance import ROWS, Glance, Panel, register, section
-
-logger = logging.getLogger(__name__)
 
 # The counter of what "waiting for your scores" reads: assignments, applications and calls.
 JURY = "jury"
@@ -26,28 +22,6 @@ def connect() -> None:
     versions.watch(JURY, (Assignment, Application, TalentCall))
 
 
-def _waiting_count(user: Any, waiting: Any) -> int:
-    """How many applications wait for the reader's scores, kept per person under the ``jury`` counter:
-    almost nobody who opens the home page is a juror, and counting across three tables on every visit
-    was a sixth of the page's work."""
-    found = versions.current(JURY)
-    if found is None:
-        return waiting.count()
-    key = f"jury-waiting:{user.pk}:{found[0]}"
-    try:
-        count = cache.get(key)
-    except Exception:
-        logger.warning("The cache did not answer; counting the applications to score.", exc_info=True)
-        return waiting.count()
-    if count is None:
-        count = waiting.count()
-        try:
-            cache.set(key, count, timeout=KEPT_SECONDS)
-        except Exception:
-            logger.warning("Could not keep the count of applications to score.", exc_info=True)
-    return count
-
-
 @register
 def panels(user: Any) -> list[Glance]:
     if not user.is_authenticated:
@@ -57,7 +31,9 @@ def panels(user: Any) -> list[Glance]:
         .exclude(application__status=Application.Status.WITHDRAWN)
         .exclude(application__call__status=TalentCall.Status.FINISHED)
     )
-    count = _waiting_count(user, waiting)
+    # Kept per person under the jury counter: almost nobody who opens the home page is a juror, and
+    # counting across three tables on every visit was a sixth of the page's work.
+    count = versions.kept((JURY,), f"jury-waiting:{user.pk}", waiting.count, timeout=KEPT_SECONDS)
     if not count:
         return []
     url = reverse("talent:jury")

@@ -23,13 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from zones_portal.permissions import scope_of
-from zones_portal.versions import current
+from zones_portal.versions import kept
 
 logger = logging.getLogger(__name__)
 
@@ -130,27 +129,14 @@ def shared_counters() -> tuple[str, ...]:
 
 
 def _panels(provider: Provider, user: Any) -> list[Glance]:
-    versions = current(*provider.counters) if provider.counters else None
-    if versions is None:
+    if not provider.counters:
         return provider.panels(user)
     scope = scope_of(user)
     identity = [
         f"{provider.panels.__module__}.{provider.panels.__qualname__}",
         [scope.secretariat, scope.role, scope.zone_id, scope.institution_id],
-        list(versions),
         get_language(),
         timezone.now().replace(second=0, microsecond=0),
     ]
-    key = "glance:" + hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:40]
-    try:
-        kept = cache.get(key)
-    except Exception:
-        logger.warning("The cache did not answer; counting the home page's panels afresh.", exc_info=True)
-        return provider.panels(user)
-    if kept is None:
-        kept = provider.panels(user)
-        try:
-            cache.set(key, kept, timeout=KEEP_SECONDS)
-        except Exception:
-            logger.warning("Could not keep the home page's panels.", exc_info=True)
-    return kept
+    name = "glance:" + hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:40]
+    return kept(provider.counters, name, lambda: provider.panels(user), timeout=KEEP_SECONDS)

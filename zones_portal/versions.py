@@ -40,6 +40,28 @@ def current(*names: str) -> tuple[int, ...] | None:
     return tuple(int(found[key]) for key in keys)
 
 
+def kept(counters: Iterable[str], name: str, compute: Callable[[], Any], *, timeout: int) -> Any:
+    """``compute()``, kept in the shared cache under ``name`` and the counters' current values, so a
+    bump is seen at the next call; with the cache unreachable, computed every time. ``name`` must
+    name everything else the value depends on (the person, their scope, the language, the minute)."""
+    values = current(*counters)
+    if values is None:
+        return compute()
+    key = f"kept:{name}:" + ":".join(str(value) for value in values)
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.warning("The cache did not answer; computing %s afresh.", name, exc_info=True)
+        return compute()
+    if found is None:
+        found = compute()
+        try:
+            cache.set(key, found, timeout=timeout)
+        except Exception:
+            logger.warning("Could not keep %s in the cache.", name, exc_info=True)
+    return found
+
+
 def bump(*names: str) -> None:
     """Marks the data as changed. Called from signal receivers; never raises."""
     for name in names:
