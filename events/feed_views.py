@@ -3,12 +3,13 @@ sign in. How a feed is windowed, validated and cached is in ``events.feeds``."""
 
 from __future__ import annotations
 
+import functools
 from http import HTTPStatus
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -24,6 +25,13 @@ from zones_portal.models import Zone
 PK_MARK = 987654321
 
 
+@functools.lru_cache(maxsize=16)
+def _detail_pattern(prefix: str, urlconf: str | None) -> str:
+    """The events' page address with ``PK_MARK`` for the id, reversed once per process (calendar apps
+    poll the feed all day): keyed on all that can change it."""
+    return reverse("events:detail", args=[PK_MARK], urlconf=urlconf)
+
+
 def _headers(version: feeds.Version) -> dict[str, str]:
     headers = {"ETag": version.etag}
     if version.last_modified is not None:
@@ -36,7 +44,7 @@ def _validate(
 ) -> tuple[feeds.Version, str, HttpResponse | None]:
     """The validator, the events' address pattern, and the conditional answer (304, or 412 for a
     failed precondition) when there is one: what both the long way and the early one need."""
-    link = request.build_absolute_uri(reverse("events:detail", args=[PK_MARK]))
+    link = request.build_absolute_uri(_detail_pattern(get_script_prefix(), get_urlconf()))
     version = feeds.current_version(feed, window, link, get_language())
     # What django.views.decorators.http.condition does, called directly so that the window, the 400
     # and the validator are worked out once for both the conditional answer and the body.

@@ -7,6 +7,9 @@ class TalentConfig(AppConfig):
     verbose_name = _("Talent scouting")
 
     def ready(self) -> None:
-        from talent import glance  # noqa: PLC0415 - models are loaded only once the registry is ready
+        # Models are loaded only once the registry is ready.
+        from talent import glance, permissions  # noqa: PLC0415
+        from zones_portal.permissions import person_fact  # noqa: PLC0415
 
         glance.connect()
+        person_fact(permissions.JUROR, permissions.juror_expression)

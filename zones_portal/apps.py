@@ -10,7 +10,8 @@ class ZonesPortalConfig(AppConfig):
 
     def ready(self) -> None:
         autodiscover_modules("permissions", "glance")  # each app's access rules and home-page panels
-        from zones_portal import versions  # noqa: PLC0415 - models are loaded only once the registry is ready
+        # Models are loaded only once the registry is ready.
+        from zones_portal import fragments, versions  # noqa: PLC0415, F401 - fragments: its receivers
 
         versions.connect_core()  # zones, people, memberships and keys: what kept scopes and cards read
 

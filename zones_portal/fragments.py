@@ -14,18 +14,28 @@ gets the same HTML until something it shows changes. The content is kept under a
 
 Entries expire after ``seconds`` in any case, so a change that sends no signal (a ``QuerySet.update``)
 shows within that. With the cache unreachable the content is built every time, never refused.
+
+The parts of every page that depend only on the language and on who is looking (the menu, the footer,
+the style sheets' addresses) are kept in each process's memory instead, by ``{% cache %}`` blocks in
+the templates (``CACHES["template_fragments"]``). What else they depend on cannot change while a
+process runs, except in tests that change the settings and under runserver when a template is edited:
+both empty that cache here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import InvalidCacheBackendError, cache, caches
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -78,3 +88,29 @@ def cached_content(
         except Exception:
             logger.warning("Could not keep a page's content in the cache.", exc_info=True)
     return mark_safe(found)  # noqa: S308 - a template's own rendering, as it was rendered
+
+
+# The settings a kept part of a page is drawn with: its addresses, static files, language and templates.
+FRAGMENT_SETTINGS = frozenset(
+    {"ROOT_URLCONF", "FORCE_SCRIPT_NAME", "STATIC_URL", "STORAGES", "LANGUAGES", "TEMPLATES", "CACHES"}
+)
+
+
+def forget_fragments() -> None:
+    # Settings without it (a test's): the tag falls back to the shared cache, which tests empty.
+    with contextlib.suppress(InvalidCacheBackendError):
+        caches["template_fragments"].clear()
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting: str, **kwargs: object) -> None:
+    if setting in FRAGMENT_SETTINGS:
+        forget_fragments()
+
+
+@receiver(file_changed)
+def _file_changed(*, file_path: Any, **kwargs: object) -> None:
+    """runserver: an edited template shows at the next request (Django resets its template loaders
+    the same way, without restarting)."""
+    if str(file_path).endswith((".html", ".txt", ".mo")):
+        forget_fragments()

@@ -266,7 +266,16 @@ CACHES = {
     # Django's Redis cache, with one client per pool rather than one per call (zones_portal/cache.py).
     "default": {"BACKEND": "zones_portal.cache.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL.startswith(("redis://", "rediss://"))
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # ``{% cache %}`` in templates: the menu and other parts of every page that depend only on the
+    # language and who is looking, kept in each process's memory (templates and translations do not
+    # change while it runs; under runserver an edited template empties it: zones_portal.fragments).
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 # Public forms: how many posts one client may make, per how many seconds.
 TALENT_APPLY_RATE = (env_int("TALENT_APPLY_RATE_COUNT", 10), env_int("TALENT_APPLY_RATE_SECONDS", 3600))

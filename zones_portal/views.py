@@ -133,12 +133,27 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         )
     elif scope.zone_id is not None:
-        # The reader's membership and its zone in one query; the zone's card names no people.
-        job = get_object_or_404(Membership.objects.select_related("zone"), user_id=request.user.pk)
-        context["zone"], context["job"] = job.zone, job
+        # The reader's zone and job, kept per person until a zone, a person or a membership changes.
+        context["own_card"] = cached_content(
+            request, "home:zone", (PEOPLE,), lambda: _zone_card(request.user), per=request.user.pk
+        )
     elif scope.institution_id is not None:
-        context["institution"] = get_object_or_404(Institution, pk=scope.institution_id)
+        context["own_card"] = cached_content(
+            request,
+            "home:institution",
+            (PEOPLE,),
+            lambda: render_to_string(
+                "zones_portal/_home_institution.html",
+                {"institution": get_object_or_404(Institution, pk=scope.institution_id)},
+            ),
+            per=scope.institution_id,
+        )
     return render(request, "zones_portal/home.html", context)
+
+
+def _zone_card(user: User) -> str:
+    job = get_object_or_404(Membership.objects.select_related("zone"), user_id=user.pk)
+    return render_to_string("zones_portal/_home_zone.html", {"zone": job.zone, "job": job})
 
 
 def _glance_html(panels: list[glance.Panel], sections: list[glance.Section]) -> str:

@@ -56,10 +56,10 @@ def test_the_agreements_page_costs_the_same_and_shows_a_page_of_each_section(
     years_of_agreements(kish, art_bureau, count)
     client = client_for(request.getfixturevalue(person))
     client.get(reverse("agreements:list"))
-    # Session, person, scope; what is owed: count and page; agreements: count, page and their
-    # parties; the menu's jury link and the bell.
+    # Session, person, scope (with the menu's jury link); what is owed: count and page; agreements:
+    # count, page and their parties; the bell.
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("agreements:list"))
     html = response.content.decode()
     assert len(owed_rows(html)) == min(count, PAGE_SIZE)
@@ -116,7 +116,7 @@ def test_a_repeat_of_the_agreements_page_costs_only_its_top_bar(
     years_of_agreements(kish, art_bureau, 5)
     client = client_for(kish_deputy)
     first = client.get(reverse("agreements:list")).content.decode()
-    with django_assert_num_queries(4):  # session, person, scope; the menu's jury link (the bell is cached)
+    with django_assert_num_queries(3):  # session, person, scope with the jury link (the bell is cached)
         again = client.get(reverse("agreements:list")).content.decode()
     assert owed_rows(again) == owed_rows(first)
 

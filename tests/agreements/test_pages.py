@@ -92,11 +92,11 @@ def test_the_agreement_page_runs_a_fixed_number_of_queries(
         make_obligation(agreement, parties[index % len(parties)], due_in_days=index - 50)
     client = client_for(kish_deputy)
     client.get(reverse("agreements:detail", args=[agreement.pk]))
-    # 9 for the page (the bell's counts are cached), 6 for its timeline: the agreement, parties, documents, obligations, and two kinds of
+    # 8 for the page (the bell's counts are cached), 6 for its timeline: the agreement, parties, documents, obligations, and two kinds of
     # status moves, however long their history.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
-    with django_assert_num_queries(9):  # each section pages, so each counts its rows
+    with django_assert_num_queries(8):  # each section pages, so each counts its rows
         assert client.get(reverse("agreements:list")).status_code == 200
 
 

@@ -164,7 +164,7 @@ def _more(decision, zone, count):
         make_action_item(decision, zone=zone, due_in_days=number - 2, description=f"اقدام {number}")
 
 
-@pytest.mark.parametrize(("who", "queries"), [("kish_deputy", 8), ("secretariat", 8)])
+@pytest.mark.parametrize(("who", "queries"), [("kish_deputy", 7), ("secretariat", 7)])
 def test_the_list_costs_the_same_at_two_sizes(
     request, client_for, kish, qeshm, world, who, queries, django_assert_num_queries
 ):

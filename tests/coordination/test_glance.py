@@ -174,7 +174,7 @@ def test_kept_panels_follow_a_change_at_once(client_for, kish_deputy, kish):
     assert home(client)[0][fa("Circulars to acknowledge")] == 1
 
 
-HOME_DEPUTY, HOME_SECRETARIAT = 19, 18  # 14 and 13 before the desk (test_home_cost), 5 more each
+HOME_DEPUTY, HOME_SECRETARIAT = 18, 17  # 13 and 12 before the desk (test_home_cost), 5 more each
 
 
 def many(kish, qeshm, art_bureau, count):
@@ -227,8 +227,8 @@ def test_the_home_page_costs_the_same_whatever_the_numbers(
     with django_assert_num_queries(queries):
         response = client.get(reverse("home"))
     assert response.status_code == 200
-    # Kept: no provider counting the zone's or the secretariat's rows is asked again (the session, the
-    # person, the scope, the menu, the bell; the reader's applications to score are kept per person
-    # under the jury counter, talent.glance), whatever the numbers.
-    with django_assert_num_queries({"kish_deputy": 5, "secretariat": 4}[person]):
+    # Kept: no provider counting the zone's or the secretariat's rows is asked again, whatever the
+    # numbers: the session, the person, and the scope with the menu's jury link. The bell's counts, the
+    # deputy's zone card and the reader's applications to score (talent.glance) are kept per person.
+    with django_assert_num_queries(3):
         client.get(reverse("home"))

@@ -88,7 +88,7 @@ def test_the_list_costs_the_same_however_many_meetings(
     for index in range(count):
         make_meeting(zones=[kish, qeshm], days_ahead=index - 10)
     client = client_for(kish_deputy)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("coordination:meetings"))
     assert response.status_code == 200
 
@@ -100,7 +100,7 @@ def test_the_list_costs_the_secretariat_the_same_too(
     for index in range(count):
         make_meeting(zones=[kish], days_ahead=index - 10)
     client = client_for(secretariat)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("coordination:meetings"))
     assert response.status_code == 200
 

@@ -82,7 +82,7 @@ def test_the_calendar_runs_a_fixed_number_of_queries(
     client = client_for(kish_deputy)
     client.get(reverse("events:calendar"))
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:calendar"))
     assert response.status_code == 200
 

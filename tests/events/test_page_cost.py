@@ -76,10 +76,10 @@ def test_a_deputys_events_page_costs_the_same_and_shows_a_page_of_each_section(
     fill_a_zones_years(kish, qeshm, count)
     client = client_for(kish_deputy)
     client.get(reverse("events:list"))  # warm the session
-    # Session, person, scope; one count of every section; a page of each of the six; the
-    # invitations' count and page; the menu's jury link and the bell.
+    # Session, person, scope (with the menu's jury link); one count of every section; a page of each
+    # of the six; the invitations' count and page; the bell.
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(reverse("events:list"))
     html = response.content.decode()
     for key in [*DEPUTY_SECTIONS, "invitations"]:
@@ -99,9 +99,9 @@ def test_the_secretariats_events_page_costs_the_same_and_shows_a_page_of_each_se
         many_events(zone, "reported", count, starts_in_days=-count - 5)  # history: not on this page
     client = client_for(secretariat)
     client.get(reverse("events:list"))
-    # Session, person, scope; one count of every section; a page of each of the three; jury link, bell.
+    # Session, person, scope and jury link; one count of every section; a page of each of the three; bell.
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("events:list"))
     html = response.content.decode()
     for key in SECRETARIAT_SECTIONS:
@@ -179,7 +179,7 @@ def test_the_calendar_costs_the_same_for_the_secretariat(
     client = client_for(secretariat)
     client.get(reverse("events:calendar"))
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:calendar"))
     assert response.status_code == 200
 
@@ -213,8 +213,8 @@ def test_a_repeat_of_the_events_page_costs_only_its_top_bar(
     fill_a_zones_years(kish, qeshm, 20)
     client = client_for(kish_deputy)
     first = client.get(reverse("events:list")).content.decode()
-    # Session, person, scope; the menu's jury link (the bell's counts are cached).
-    with django_assert_num_queries(4):
+    # Session, person, scope with the menu's jury link (the bell's counts are cached).
+    with django_assert_num_queries(3):
         again = client.get(reverse("events:list")).content.decode()
     assert rows_of(again, "upcoming") == rows_of(first, "upcoming")
 
@@ -286,8 +286,8 @@ def test_a_calendar_day_draws_a_few_and_counts_the_rest(
     url = reverse("events:calendar") + f"?date={day.isoformat()}"
     client.get(url)
     cache.clear()
-    # Session, person, the month's events, scope, the filter's zones and categories, jury link, bell.
-    with django_assert_num_queries(8):
+    # Session, person, the month's events, scope with the jury link, the filter's zones and categories, bell.
+    with django_assert_num_queries(7):
         html = client.get(url).content.decode()
     assert len(re.findall(r'class="cal-event', html)) == DAY_LIMIT
     hidden = count - DAY_LIMIT

@@ -208,7 +208,7 @@ def test_the_event_list_runs_a_fixed_number_of_queries(
     client = client_for(kish_deputy)
     client.get(reverse("events:list"))  # warm the session
     cache.clear()  # the page as built: once built, its content is kept (zones_portal.fragments)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("events:list"))
     assert response.status_code == 200
 

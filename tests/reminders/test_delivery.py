@@ -94,7 +94,9 @@ def test_the_admin_lists_failures_and_resends(pending, settings, client_for, sec
     pending.refresh_from_db()
     assert (pending.status, pending.attempts) == ("pending", 0)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    report = services.sweep(pending.due_at)
+    # Only the rule that made it: on some weekdays of the year, that moment also has another rule's
+    # reminder due (the weekly digest), which is not what this test is about.
+    report = services.sweep(pending.due_at, only=["event_upcoming"])
     assert report.queued == [pending.pk]
     pending.refresh_from_db()
     assert pending.status == "sent"

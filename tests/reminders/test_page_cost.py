@@ -50,9 +50,9 @@ def test_the_notification_list_costs_the_same_and_shows_one_page(
     years_of_notifications(reader, count, make_event(kish, status="approved"))
     client = client_for(reader)
     client.get(reverse("reminders:list"))
-    # Session, person, scope; the menu's jury link. The list's total and the bell's count
+    # Session, person, scope with the menu's jury link. The list's total and the bell's count
     # (reminders.services.counts_for) and the page's rows are kept since the first request.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(reverse("reminders:list"))
     assert len(titles(response.content.decode())) == min(count, PAGE_SIZE)
 

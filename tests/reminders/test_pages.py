@@ -70,6 +70,6 @@ def test_the_notification_list_runs_a_fixed_number_of_queries(
     services.sweep()
     client = client_for(kish_deputy)
     client.get(reverse("reminders:list"))
-    # Session, person, scope, the menu's jury link: the counts and the page are kept since the first request.
-    with django_assert_num_queries(4):
+    # Session, person, scope with the menu's jury link: the counts and the page are kept since the first request.
+    with django_assert_num_queries(3):
         assert client.get(reverse("reminders:list")).status_code == 200

@@ -83,11 +83,11 @@ def test_the_pages_cost_the_same_whatever_the_plan(
     build(kish, qeshm, extra)
     client = client_for(secretariat)
     client.get(reverse("scorecard:plan"), {"year": "1405"})  # warms the session's own reads
-    # session, user, membership, menu link; the years; the zones, the activities, the unplanned events
-    with django_assert_num_queries(8):
+    # session, user, membership with the menu's jury link; the years; the zones, the activities, the unplanned events
+    with django_assert_num_queries(7):
         page = client.get(reverse("scorecard:plan"), {"year": "۱۴۰۵"})
     assert page.status_code == 200
-    with django_assert_num_queries(8):  # the zone by its address instead of every zone
+    with django_assert_num_queries(7):  # the zone by its address instead of every zone
         page = client.get(reverse("scorecard:plan-zone", args=["kish"]), {"year": "1405"})
     assert page.status_code == 200
 

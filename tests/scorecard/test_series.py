@@ -114,7 +114,7 @@ def test_the_page_costs_the_same_for_two_editions_or_seven(
     client = client_for(secretariat)
     url = reverse("scorecard:series", args=[series.pk])
     client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         html = client.get(url).content.decode()
     assert len(rows(html)) == editions
 

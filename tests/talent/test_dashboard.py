@@ -60,7 +60,7 @@ def test_the_network_runs_a_fixed_number_of_queries(
         artist.disciplines.add(painting)
     client = client_for(kish_deputy)
     client.get(reverse("talent:network"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("talent:network")).status_code == 200
 
 
@@ -73,5 +73,5 @@ def test_the_zone_calls_page_runs_a_fixed_number_of_queries(
         make_application(calls[index % 3], kish)
     client = client_for(kish_deputy)
     client.get(reverse("talent:zone-calls"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(reverse("talent:zone-calls")).status_code == 200

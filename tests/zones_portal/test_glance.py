@@ -60,7 +60,5 @@ def test_the_home_page_costs_the_same_whatever_the_numbers(
     client = client_for(kish_deputy)
     client.get(reverse("home"))
     cache.clear()  # the page as built: once counted, panels are kept (zones_portal.glance)
-    with django_assert_num_queries(
-        19
-    ):  # 10 for the cards, one per section of rows (issue 15), 5 for the desk
+    with django_assert_num_queries(18):  # 9 for the cards, one per section of rows (issue 15), 5 for the desk
         assert client.get(reverse("home")).status_code == 200

@@ -625,7 +625,7 @@ def test_a_timeline_page_costs_the_same_queries_however_long_the_history(
     assert len(shown) == (20 if edits > 20 else edits + 6)
     client = client_for(kish_deputy)
     client.get(reverse("events:detail", args=[event.pk]))
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         assert client.get(reverse("events:detail", args=[event.pk])).status_code == 200
 
 

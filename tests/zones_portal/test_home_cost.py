@@ -22,7 +22,7 @@ def years_of_work(kish, qeshm, count, reader):
 
 
 @pytest.mark.parametrize("count", [5, 200])
-@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 19), ("secretariat", 18)])
+@pytest.mark.parametrize(("person", "queries"), [("kish_deputy", 18), ("secretariat", 17)])
 def test_the_home_page_costs_the_same_whatever_the_numbers(
     client_for, request, person, queries, kish, qeshm, count, django_assert_num_queries
 ):
@@ -30,8 +30,8 @@ def test_the_home_page_costs_the_same_whatever_the_numbers(
     years_of_work(kish, qeshm, count, reader)
     client = client_for(reader)
     client.get(reverse("home"))
-    # Session, person, scope; each panel provider's counts (events: two, agreements, talent); the
-    # deputy's membership with its zone (or the zones and their people); the jury link and the bell.
+    # Session, person, scope (with the jury link's fact); each panel provider's counts (events: two,
+    # agreements, talent); the deputy's membership with its zone (or the zones and their people); the bell.
     # Then one query per section of rows (issue 15): the deputy's week, invitations, reports and
     # obligations; the secretariat's decisions, week and overdue obligations.
     cache.clear()  # the page as built: once counted, panels are kept (zones_portal.glance)
@@ -54,10 +54,10 @@ def test_kept_panels_follow_a_change_at_once(client_for, secretariat, kish, djan
     make_event(kish, status="submitted")
     client = client_for(secretariat)
     assert _counts(client)["رویدادهای در انتظار تصمیم شما"] == 1
-    # Kept: session, person, scope; the menu's jury link and the bell's cached counts. The events' and
-    # agreements' counts, the zones with their people and the reader's applications to score (kept per
-    # person under the jury counter) are not asked again.
-    with django_assert_num_queries(4):
+    # Kept: session, person, scope (with the menu's jury link) and the bell's cached counts. The events'
+    # and agreements' counts, the zones with their people and the reader's applications to score (kept
+    # per person under the jury counter) are not asked again.
+    with django_assert_num_queries(3):
         client.get(reverse("home"))
     make_event(kish, status="submitted")
     assert _counts(client)["رویدادهای در انتظار تصمیم شما"] == 2
@@ -117,3 +117,18 @@ def test_a_jurors_own_cards_are_drawn_for_them_every_time(client_for, kish, monk
     for _ in range(2):
         assert reverse("talent:jury") in client.get(reverse("home")).content.decode()
     assert len(drawn) == 2
+
+
+def test_a_deputys_kept_home_asks_only_who_is_looking(
+    client_for, kish_deputy, kish, django_assert_num_queries
+):
+    """The zone card (the reader's zone and job) is kept per person, like the panels: a deputy's home
+    asks the session, the person and their scope, and the bell's counts; a renamed zone shows at once."""
+    client = client_for(kish_deputy)
+    client.get(reverse("home"))
+    with django_assert_num_queries(3):
+        page = client.get(reverse("home")).content.decode()
+    assert kish.name in page
+    kish.name_fa = "کیش نو"
+    kish.save()
+    assert "کیش نو" in client.get(reverse("home")).content.decode()

@@ -1,8 +1,13 @@
 """The menu offers the artist network and the scorecard only to those whose pages would open (issue 15):
 a juror with no zone or institution follows neither link into a refusal."""
 
+from unittest.mock import patch
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory, make_call
@@ -42,3 +47,84 @@ def test_a_deputy_is_offered_both_and_both_open(kish_deputy):
 def test_a_partner_is_offered_the_network_but_not_the_scorecard(art_bureau_partner):
     assert menu_links(art_bureau_partner) == {NETWORK}
     assert reachable(art_bureau_partner, {NETWORK, SCORECARD}) == {NETWORK}
+
+
+JURY = reverse("talent:jury")
+
+
+def menu_of(client: Client) -> str:
+    page = client.get(reverse("home")).content.decode()
+    return page.split('<nav class="mainnav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_jury_link_comes_with_the_scope_in_one_query(kish_deputy):
+    """Whether someone sits on a jury is read in the query that reads their scope (a person fact
+    registered by talent), so the menu's Jury link costs no query of its own."""
+    from talent.permissions import is_juror
+    from zones_portal.models import User
+    from zones_portal.permissions import scope_of
+
+    make_call(jurors=[kish_deputy])
+    reader = User.objects.get(pk=kish_deputy.pk)
+    loner = User.objects.get(pk=UserFactory(username="loner").pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert scope_of(reader).zone_id == kish_deputy.membership.zone_id
+        assert is_juror(reader) is True
+    assert len(queries) == 1
+    assert is_juror(loner) is False
+    assert is_juror(AnonymousUser()) is False
+
+
+def test_the_kept_menu_follows_who_is_looking_and_the_language(kish_deputy):
+    """The menu is kept in the process per language and kind of reader ({% cache %} in base.html):
+    joining a jury adds the Jury link at the next page, and the other language gets its own menu."""
+    client = Client()
+    client.force_login(kish_deputy)
+    before = menu_of(client)
+    assert f'href="{JURY}"' not in before
+    assert menu_of(client) == before  # the kept copy, drawn alike
+    make_call(jurors=[kish_deputy])
+    assert f'href="{JURY}"' in menu_of(client)
+    client.post(reverse("set-language"), {"language": "en", "next": "/"})
+    english = menu_of(client)
+    assert ">Events</a>" in english
+    assert f'href="{JURY}"' in english
+    assert english != before
+
+
+def test_the_menu_is_drawn_once_per_kind_of_reader(kish_deputy, secretariat):
+    """A second page of the same kind of reader takes the menu from the process's memory: its
+    translations and links are not drawn again."""
+    from django.templatetags import i18n
+
+    client = Client()
+    client.force_login(kish_deputy)
+    client.get(reverse("home"))
+    drawn = []
+    original = i18n.TranslateNode.render
+
+    def counting(node, context):
+        drawn.append(node.filter_expression.var.literal)  # the message, as written in the template
+        return original(node, context)
+
+    with patch.object(i18n.TranslateNode, "render", counting):
+        client.get(reverse("home"))
+        assert "Annual programmes" not in drawn  # a menu entry: kept
+        assert "Log out" in drawn  # the top bar around it: drawn each time
+        drawn.clear()
+        other = Client()
+        other.force_login(secretariat)
+        other.get(reverse("home"))
+        assert "Annual programmes" in drawn  # another kind of reader: its own menu, drawn once
+
+
+def test_a_changed_urlconf_empties_the_kept_menu(kish_deputy, settings):
+    from django.core.cache import caches
+
+    client = Client()
+    client.force_login(kish_deputy)
+    client.get(reverse("home"))
+    fragments = caches["template_fragments"]
+    assert fragments._cache  # the menu, the footer, the style sheets' links
+    settings.ROOT_URLCONF = "zones_portal.urls"  # a test that swaps the URLconf, as some do
+    assert not fragments._cache
