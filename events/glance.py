@@ -36,16 +36,20 @@ def _rows(events: QuerySet[Event]) -> QuerySet[Event]:
 def _week_section(user: Any, now: dt.datetime, zone_id: int | None) -> Glance:
     """The week's published events across every zone the reader may see; for a zone, its part in each."""
     saturday, friday = this_week(now)
-    events = overlapping(
-        _rows(Event.objects.visible_to(user).filter(status__in=Event.PUBLISHED)), saturday, friday
-    )
+    # The week's first rows in two steps. Asked with LIMIT, PostgreSQL walked the start-time index from
+    # the first event ever (it cannot know that an event ends soon after it starts: 17 ms at 20,000
+    # events, growing with history); the week's ids alone, in order and unlimited, come through the
+    # end-time index, a few dozen of them (0.5 ms), and the rows follow by id.
+    week = overlapping(Event.objects.visible_to(user).filter(status__in=Event.PUBLISHED), saturday, friday)
+    first = list(week.values_list("pk", flat=True))[:WEEK_ROWS]
+    events = _rows(Event.objects.filter(pk__in=first)).order_by("starts_at", "pk")
     if zone_id is not None:
         answer = Participation.objects.filter(
             event_id=OuterRef("pk"), zone_id=zone_id, invited_at__isnull=False
         )
         events = events.annotate(my_answer=Subquery(answer.values("answer")[:1]))
     answers = dict(Participation.Answer.choices)
-    rows = list(events[:WEEK_ROWS])
+    rows = list(events)
     for event in rows:
         if zone_id is not None and event.host_zone_id == zone_id:
             event.part = "host"

@@ -108,7 +108,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
     Every section shows one page: what is coming soonest first, what is past most recent first. The
     content is kept per scope, language and query until an event changes (``zones_portal.fragments``),
-    and at most a minute, since what is "coming" and what "awaits a report" move with the clock."""
+    and renewed every minute, since what is "coming" and what "awaits a report" move with the clock."""
     scope = scope_of(request.user)
     now = timezone.now()
     content = cached_content(
@@ -117,7 +117,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         (EVENTS,),
         lambda: render_to_string("events/_event_list_body.html", _event_list_context(request, scope, now)),
         per=scope_key(scope),
-        extra=now.replace(second=0, microsecond=0),
+        seconds=10 * 60,
+        renew_after=60,
     )
     return render(request, "events/event_list.html", {"content": content})
 

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -70,8 +71,14 @@ def cached_content(
     per: Any = None,
     extra: Any = None,
     seconds: int = SECONDS,
+    renew_after: int | None = None,
 ) -> SafeString:
-    """The page's content from the cache, or ``build()`` (rendered HTML) kept there for next time."""
+    """The page's content from the cache, or ``build()`` (rendered HTML) kept there for next time.
+
+    ``renew_after``: for content that moves with the clock (what is overdue, this week's events), the
+    age after which it is built again, by one request only: the others meanwhile get the copy they
+    find, at most a build's time older. Keying such content on the minute instead had every worker
+    build it at once when the minute turned, and the requests queued behind them waited for all."""
     versions = current(*counters)
     if versions is None:
         return mark_safe(build())  # noqa: S308 - a template's own rendering
@@ -81,13 +88,28 @@ def cached_content(
     except Exception:
         logger.warning("The cache did not answer; building the page afresh.", exc_info=True)
         found = None
+    if renew_after is not None and found is not None:
+        built_at, html = found
+        if time.time() - built_at < renew_after or not _claim(key, renew_after):
+            return mark_safe(html)  # noqa: S308 - a template's own rendering, as it was rendered
+        found = None  # this request builds it again
     if found is None:
-        found = str(build())
+        html = str(build())
         try:
-            cache.set(key, found, timeout=seconds)
+            cache.set(key, html if renew_after is None else (time.time(), html), timeout=seconds)
         except Exception:
             logger.warning("Could not keep a page's content in the cache.", exc_info=True)
+        return mark_safe(html)  # noqa: S308 - a template's own rendering
     return mark_safe(found)  # noqa: S308 - a template's own rendering, as it was rendered
+
+
+def _claim(key: str, seconds: int) -> bool:
+    """True for the one request that renews ``key``; the claim lapses on its own should it fail."""
+    try:
+        return bool(cache.add(f"{key}:renewing", 1, timeout=seconds))
+    except Exception:
+        logger.warning("The cache did not answer; serving the kept copy.", exc_info=True)
+        return False
 
 
 # The settings a kept part of a page is drawn with: its addresses, static files, language and templates.

@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -107,15 +106,17 @@ def home(request: HttpRequest) -> HttpResponse:
     if not any(mine.values()) and (
         scope.secretariat or scope.zone_id is not None or scope.institution_id is not None
     ):
-        # Most readers: the cards are the same for everyone of their scope, kept as HTML per scope,
-        # language and minute until a counter they read moves (as the events page is).
+        # Most readers: the cards are the same for everyone of their scope, kept as HTML per scope
+        # and language until a counter they read moves, and renewed every minute (as the events page
+        # is): what is overdue or this week's moves with the clock.
         context["glance"] = cached_content(
             request,
             "home:glance",
             glance.shared_counters(),
             lambda: _glance_html(*glance.at_a_glance(request.user, shared_only=True)),
             per=scope_key(scope),
-            extra=timezone.now().replace(second=0, microsecond=0),
+            seconds=glance.KEEP_SECONDS * 10,
+            renew_after=glance.KEEP_SECONDS,
         )
     else:  # a juror's own applications to score, or a reader with no zone or institution
         panels, sections = glance.at_a_glance(request.user, asked=mine)
