@@ -1,6 +1,6 @@
 """Whether the person judges a round that is not decided yet: the menu offers them the competitions.
-Lazy, so a page that does not show the menu costs no query; the secretariat and the zones have the link
-anyway, so only the others (jurors, artists, an institution's representatives on a panel) are asked."""
+Read with the person's scope (a person fact), so it costs no query; the secretariat and the zones have
+the link anyway, so for them it is False, and the kept menu has one copy fewer."""
 
 from django.utils.functional import SimpleLazyObject
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 
 from contests.models import Entry, Judge, Round
-from zones_portal.permissions import NOTHING, AnyUser, is_deputy_of, is_secretariat, scope_of
+from zones_portal.permissions import NOTHING, AnyUser, fact_of, is_deputy_of, is_secretariat, scope_of
 from zones_portal.querysets import edit_rule, visibility_rule
 
 
@@ -53,12 +53,16 @@ def is_chair(user: AnyUser | None, round_: Round) -> bool:
 
 
 def sits_on_a_panel(user: AnyUser | None) -> bool:
-    """Someone judging at least one round that is not decided yet: they get the judging pages."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.contest_seats.exclude(round__status=Round.Status.DECIDED).exists()
-    )
+    """Someone judging at least one round that is not decided yet: they get the judging pages. Read
+    with the person's scope (``JUDGE``, registered in ``ContestsConfig.ready``): no query of its own."""
+    return fact_of(user, JUDGE)
+
+
+JUDGE = "judge"
+
+
+def judge_expression() -> Exists:
+    return Exists(Judge.objects.filter(user_id=OuterRef("pk")).exclude(round__status=Round.Status.DECIDED))
 
 
 def sees_identity(user: AnyUser | None, round_: Round) -> bool:

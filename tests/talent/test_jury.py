@@ -205,9 +205,9 @@ def test_a_jurors_queue_runs_a_fixed_number_of_queries(
         make_application(call, kish)
     client = client_for(juror)
     client.get(reverse("talent:jury"))
-    # Five for the queue and the menu, and one asking whether the juror also judges a competition's round
-    # (contests.context_processors): a person without a membership may sit on a panel.
-    with django_assert_num_queries(6):
+    # Five for the queue and the menu; whether the juror also judges a competition's round (a person
+    # without a membership may sit on a panel) comes with their scope, a person fact of contests.
+    with django_assert_num_queries(5):
         assert client.get(reverse("talent:jury")).status_code == 200
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.contests.world import make_round
 from tests.factories import UserFactory, make_call
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +98,9 @@ def test_the_menu_is_drawn_once_per_kind_of_reader(kish_deputy, secretariat):
     translations and links are not drawn again."""
     from django.templatetags import i18n
 
+    from zones_portal.fragments import forget_fragments
+
+    forget_fragments()  # menus kept by earlier tests in this process
     client = Client()
     client.force_login(kish_deputy)
     client.get(reverse("home"))
@@ -128,3 +132,26 @@ def test_a_changed_urlconf_empties_the_kept_menu(kish_deputy, settings):
     assert fragments._cache  # the menu, the footer, the style sheets' links
     settings.ROOT_URLCONF = "zones_portal.urls"  # a test that swaps the URLconf, as some do
     assert not fragments._cache
+
+
+def test_a_judge_without_a_zone_is_offered_the_competitions_with_no_query_of_its_own(
+    kish, django_assert_num_queries
+):
+    """Whether someone judges a round not yet decided comes with their scope (a person fact of contests):
+    the Competitions link of an artist or a partner's representative on a panel costs no query."""
+    from contests.permissions import sits_on_a_panel
+    from zones_portal.models import User
+    from zones_portal.permissions import scope_of
+
+    judge = UserFactory(username="judge-only")
+    round_ = make_round(make_call(), kish, judges=[judge])
+    reader = User.objects.get(pk=judge.pk)
+    with django_assert_num_queries(1):
+        scope_of(reader)
+        assert sits_on_a_panel(reader) is True
+    client = Client()
+    client.force_login(judge)
+    assert f'href="{reverse("contests:rounds")}"' in menu_of(client)
+    round_.status = "decided"
+    round_.save()
+    assert f'href="{reverse("contests:rounds")}"' not in menu_of(client)
