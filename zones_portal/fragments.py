@@ -7,13 +7,13 @@ gets the same HTML until something it shows changes. The content is kept under a
 - the page, and the version counters (``zones_portal.versions``) of the data it shows: any save or
   delete of that data bumps them, so the next request builds afresh (change an event, see it at once);
 - whose view it is (``per``): the reader's scope for pages that show what a scope may see, nothing
-  for pages that show everyone the same (the shared calendar). Never the top bar: the person's name,
-  unread count and menu are drawn per request around the kept content;
-- the language, the query string (filters, pages, month) and ``extra`` (today's date, or the minute
-  for content that sorts by "has it ended yet").
+  for pages that show everyone the same (the shared calendar). Never the top bar: the person's name
+  and unread count are drawn per request around the kept content (the menu is kept apart, below);
+- the language, the query string (filters, pages, month) and ``extra`` (today's date).
 
 Entries expire after ``seconds`` in any case, so a change that sends no signal (a ``QuerySet.update``)
-shows within that. With the cache unreachable the content is built every time, never refused.
+shows within that. Content that sorts by "has it ended yet" is renewed every ``renew_after`` seconds
+instead, by one request. With the cache unreachable the content is built every time, never refused.
 
 The parts of every page that depend only on the language and on who is looking (the menu, the footer,
 the style sheets' addresses) are kept in each process's memory instead, by ``{% cache %}`` blocks in
